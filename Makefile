@@ -1,0 +1,42 @@
+# The two commands: `make run` (everything, embedded database) and `make test`.
+# Each creates .venv and installs the pinned dependencies when missing or stale.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SERVER_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install run test test-server lint format bench-generate clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## run: embedded PostgreSQL, migrations, demo data, scheduler and API (Ctrl-C stops all)
+run: install
+	$(BIN)/mdr up
+
+## test: the whole suite on real PostgreSQL (embedded unless MDR_TEST_DATABASE_URL is set)
+test: install
+	$(BIN)/pytest -n auto
+
+## test-server: migrations, an API smoke run and the database tests on a server given by URL
+test-server: install
+	SERVER_URL='$(SERVER_URL)' $(BIN)/python -m tests.server_smoke
+	MDR_TEST_DATABASE_URL='$(SERVER_URL)' $(BIN)/pytest -n auto -m "db or smoke" -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .mdr .pytest_cache .mypy_cache .ruff_cache

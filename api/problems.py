@@ -1,0 +1,125 @@
+"""Every error, as RFC 9457 ``application/problem+json``, mapped in one place.
+
+:class:`mdr.errors.MdrError` subclasses carry their own type and status; HTTP
+errors raised by routing (404, 405), request validation (422) and anything
+unexpected (500) are mapped here too. Bodies never carry a traceback or a
+personal identifier; the request id ties a problem to its log lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from mdr.errors import PROBLEM_BASE, MdrError
+from mdr.logging import request_id_var
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+_HTTP_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    429: "too-many-requests",
+}
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    request: Request | str,
+    *,
+    extra: dict[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request if isinstance(request, str) else request.url.path,
+    }
+    request_id = request_id_var.get()
+    if request_id:
+        body["request_id"] = request_id
+    if extra:
+        body.update(extra)
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+async def _mdr_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MdrError)
+    if exc.status >= 500:
+        log.error("request failed: %s", exc.detail, extra={"problem": exc.slug})
+    return problem_response(
+        exc.status, exc.slug, exc.title, exc.detail, request, extra=exc.extra or None
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    slug = _HTTP_SLUGS.get(status, "http-error")
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else {
+        404: f"no route for {request.method} {request.url.path}",
+        405: f"{request.method} is not allowed on {request.url.path}",
+    }.get(status, phrase)
+    return problem_response(status, slug, phrase, detail, request, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            # location without the leading "body"/"query" noise, e.g. "keys.3"
+            "field": ".".join(str(part) for part in err.get("loc", ())[1:]) or "(body)",
+            "in": str(err.get("loc", ("body",))[0]),
+            "message": err.get("msg", "invalid"),
+        }
+        for err in exc.errors()
+    ]
+    named = ", ".join(sorted({e["field"] for e in errors}))
+    return problem_response(
+        422, "invalid-input", "Invalid input", f"invalid value for: {named}", request,
+        extra={"errors": errors},
+    )
+
+
+def unexpected_problem(path: str) -> Response:
+    """The 500 answer: no traceback, no message from the exception, just the request id."""
+    return problem_response(
+        500, "internal-error", "Internal error",
+        "an unexpected error occurred; quote the request id when reporting it", path,
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return unexpected_problem(request.url.path)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(MdrError, _mdr_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)

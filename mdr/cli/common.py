@@ -1,0 +1,53 @@
+"""Shared plumbing for CLI commands: settings, database, output."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import orjson
+from rich.console import Console
+
+from mdr.db.engine import Database, Role, check_connection, make_engine, resolve_database
+from mdr.db.migrate import is_current, upgrade
+from mdr.logging import configure_logging
+from mdr.settings import Settings, get_settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    current = get_settings()
+    configure_logging(current.log_level, "text" if sys.stderr.isatty() else current.log_format)
+    return current
+
+
+def database(current: Settings, role: Role = "cli") -> Database:
+    """Resolve the database and prove it is reachable (one clear line if not)."""
+    db = resolve_database(current)
+    engine = make_engine(db.url, role, pooled=False)
+    try:
+        check_connection(engine)
+    finally:
+        engine.dispose()
+    return db
+
+
+def migrate_if_behind(db: Database, quiet: bool = False) -> bool:
+    """Upgrade to head when the schema is behind; return whether it ran."""
+    engine = make_engine(db.url, "migrate", pooled=False)
+    try:
+        if is_current(engine):
+            return False
+    finally:
+        engine.dispose()
+    if not quiet:
+        err_console.print("[bold]Migrating[/] the database schema to the latest revision...")
+    upgrade(db.url)
+    return True
+
+
+def print_json(document: Any) -> None:
+    sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2, default=str).decode())
+    sys.stdout.write("\n")

@@ -1,0 +1,230 @@
+"""``mdr``: run, migrate and inspect the National Master Data Repository.
+
+Each command is a thin caller of a service; errors from those services are
+printed as one line (``mdr: error: ...``) with a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from mdr.cli import common
+from mdr.errors import ConfigurationError, MdrError
+
+app = typer.Typer(
+    name="mdr",
+    help=(
+        "National Master Data Repository: the 14 national master datasets with full "
+        "history, integrity checks, reconciliation of agency copies and a read API.\n\n"
+        "With MDR_DATABASE_URL unset, mdr runs its own PostgreSQL in MDR_DATA_DIR "
+        "(default ./.mdr). Start with `mdr up`."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema: upgrade, downgrade, show the revision.",
+                     no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+HostOption = Annotated[
+    str | None, typer.Option("--host", help="Address to listen on (default MDR_API_HOST).")
+]
+PortOption = Annotated[
+    int | None, typer.Option("--port", help="Port to listen on (default MDR_API_PORT).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+@app.command()
+def up(
+    host: HostOption = None,
+    port: PortOption = None,
+    scheduler: Annotated[
+        bool, typer.Option(help="Also run the scheduler in this process.")
+    ] = True,
+) -> None:
+    """Start everything: database, migrations, demo data, scheduler and API.
+
+    The database is embedded unless MDR_DATABASE_URL is set. Demo data is loaded
+    only into an empty database. Ctrl-C stops it all, embedded PostgreSQL included.
+    """
+    from mdr.cli.jobs import scheduled_jobs
+    from mdr.db.engine import make_engine
+    from mdr.scheduler import MdrScheduler
+
+    settings = common.settings()
+    db = common.database(settings)
+    common.migrate_if_behind(db)
+    runner = None
+    if scheduler:
+        runner = MdrScheduler(make_engine(db.url, "scheduler", pool_size=2),
+                              scheduled_jobs(settings))
+        runner.start()
+    try:
+        _serve(settings, db, host, port, workers=1, banner=True)
+    finally:
+        if runner is not None:
+            runner.shutdown()
+
+
+@app.command()
+def serve(
+    host: HostOption = None,
+    port: PortOption = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="API worker processes.")
+    ] = 1,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (costs throughput).")
+    ] = False,
+) -> None:
+    """Run the API only (no scheduler), migrating first if the schema is behind."""
+    settings = common.settings()
+    db = common.database(settings)
+    common.migrate_if_behind(db)
+    _serve(settings, db, host, port, workers=workers, banner=True, access_log=access_log)
+
+
+def _serve(settings: object, db: object, host: str | None, port: int | None, *, workers: int,
+           banner: bool, access_log: bool = False) -> None:
+    import uvicorn
+
+    from api.app import create_app
+    from mdr.db.engine import Database
+    from mdr.settings import Settings
+
+    assert isinstance(settings, Settings) and isinstance(db, Database)
+    host = host or settings.api_host
+    port = port or settings.api_port
+    if banner:
+        where = "embedded PostgreSQL" if db.embedded else "PostgreSQL"
+        common.err_console.print(
+            f"[bold green]mdr API[/] on http://{host}:{port}  "
+            f"(OpenAPI: http://{host}:{port}/openapi.json, database: {where})"
+        )
+    options = {
+        "host": host, "port": port, "log_config": None, "access_log": access_log,
+        "proxy_headers": True, "server_header": False,
+    }
+    if workers > 1:
+        # Workers are separate processes: they build their own app from the environment
+        # (which carries the embedded server's URL, so they join it).
+        uvicorn.run("api.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(settings, db), **options)  # type: ignore[arg-type]
+
+
+@app.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler alone, without the API.
+
+    Jobs are stored in PostgreSQL and each run holds an advisory lock, so several
+    schedulers on one database never run the same job at once.
+    """
+    from mdr.cli.jobs import scheduled_jobs
+    from mdr.db.engine import make_engine
+    from mdr.scheduler import MdrScheduler
+
+    settings = common.settings()
+    db = common.database(settings, "scheduler")
+    common.migrate_if_behind(db)
+    common.err_console.print("[bold green]mdr scheduler[/] running; Ctrl-C stops it.")
+    runner = MdrScheduler(make_engine(db.url, "scheduler", pool_size=2),
+                          scheduled_jobs(settings), blocking=True)
+    try:
+        runner.start()
+    except (KeyboardInterrupt, SystemExit):
+        runner.shutdown()
+
+
+@app.command()
+def status(as_json: JsonOption = False) -> None:
+    """Show the database in use, schema revision, datasets loaded and scheduler heartbeat."""
+    from rich.table import Table
+
+    from mdr.db.engine import make_engine
+    from mdr.status import service_status
+
+    settings = common.settings()
+    db = common.database(settings)
+    engine = make_engine(db.url, "cli", pooled=False)
+    try:
+        report = service_status(db, engine)
+    finally:
+        engine.dispose()
+    if as_json:
+        common.print_json(report)
+        return
+    table = Table(show_header=False, box=None)
+    table.add_row("database", f"{report['database']} ({'embedded' if db.embedded else 'external'},"
+                  f" PostgreSQL {report['server_version']})")
+    behind = "" if report["migrated"] else f"  [red]behind: head is {report['head']}[/]"
+    table.add_row("schema revision", f"{report['revision'] or 'none'}{behind}")
+    table.add_row("datasets loaded", f"{report['datasets_loaded']} of {len(report['datasets'])}")
+    table.add_row("scheduler heartbeat", report["scheduler_last_heartbeat"] or "never")
+    common.console.print(table)
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    from mdr.db import migrate
+
+    settings = common.settings()
+    db = common.database(settings, "migrate")
+    migrate.upgrade(db.url, revision)
+    common.err_console.print(f"Database at revision [bold]{revision}[/].")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")],
+) -> None:
+    """Revert migrations down to REVISION (data in dropped tables is lost)."""
+    from mdr.db import migrate
+
+    settings = common.settings()
+    db = common.database(settings, "migrate")
+    migrate.downgrade(db.url, revision)
+    common.err_console.print(f"Database at revision [bold]{revision}[/].")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's revision and the latest one."""
+    from mdr.db import migrate
+    from mdr.db.engine import make_engine
+
+    settings = common.settings()
+    db = common.database(settings, "migrate")
+    engine = make_engine(db.url, "migrate", pooled=False)
+    try:
+        common.console.print(f"current: {migrate.current_revision(engine) or 'none'}")
+        common.console.print(f"head:    {migrate.head_revision()}")
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: typer handles usage errors; ours become one line."""
+    try:
+        app(args=argv, prog_name="mdr")
+    except ConfigurationError as exc:
+        print(f"mdr: error: {exc.detail}", file=sys.stderr)
+        return 2
+    except MdrError as exc:
+        print(f"mdr: error: {exc.detail}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Database layer: engines named per process, explicit sessions, migrations."""

@@ -1,0 +1,141 @@
+"""Engine factory and session makers.
+
+Every engine names its process to PostgreSQL (``application_name`` = ``mdr-<role>``)
+so ``pg_stat_activity`` shows who holds which connection. Sessions are created
+here and passed explicitly to services; nothing holds a global session.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from mdr.errors import ConfigurationError, DatabaseUnavailable
+from mdr.settings import EMBEDDED_URL_ENV, Settings, embedded_url_from_parent
+
+Role = Literal["api", "scheduler", "cli", "sync", "test", "bench", "migrate"]
+
+
+def sqlalchemy_url(url: str) -> URL:
+    """Parse a postgresql:// URL and pin the psycopg2 driver."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError("invalid setting MDR_DATABASE_URL: not a database URL") from exc
+    return parsed.set(drivername="postgresql+psycopg2")
+
+
+def describe_url(url: str | URL) -> str:
+    """Where a URL points, without its password (for messages and status)."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    host = parsed.host or parsed.query.get("host") or "local socket"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{host}{port}/{parsed.database or ''}"
+
+
+@dataclass
+class Database:
+    """The resolved database of this process: primary URL, replicas, embedded or not."""
+
+    url: str
+    embedded: bool
+    replica_urls: list[str] = field(default_factory=list)
+
+    def engine(self, role: Role, *, pool_size: int = 5) -> Engine:
+        return make_engine(self.url, role, pool_size=pool_size)
+
+    def read_engines(self, role: Role, *, pool_size: int = 5) -> list[Engine]:
+        urls = self.replica_urls or [self.url]
+        return [make_engine(url, role, pool_size=pool_size) for url in urls]
+
+
+def make_engine(url: str, role: Role, *, pool_size: int = 5, pooled: bool = True) -> Engine:
+    """An engine whose connections say which mdr process they belong to."""
+    connect_args = {"application_name": f"mdr-{role}", "connect_timeout": 10}
+    if not pooled:  # one-shot work (migrations, status): no connections linger
+        return create_engine(sqlalchemy_url(url), poolclass=NullPool, connect_args=connect_args)
+    return create_engine(
+        sqlalchemy_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args=connect_args,
+    )
+
+
+_embedded_handle = None
+
+
+def resolve_database(settings: Settings) -> Database:
+    """The database to use: ``MDR_DATABASE_URL``, else the shared embedded server.
+
+    Starting the embedded server also exports its URL to child processes
+    (API workers) so they join it rather than start their own.
+    """
+    global _embedded_handle  # noqa: PLW0603 - one embedded handle per process
+    if settings.database_url is not None:
+        return Database(settings.database_url, embedded=False,
+                        replica_urls=list(settings.read_replica_urls))
+    inherited = embedded_url_from_parent()
+    if inherited:
+        return Database(inherited, embedded=True)
+    from mdr.embedded import EmbeddedPostgres
+
+    if _embedded_handle is None:
+        _embedded_handle = EmbeddedPostgres(settings.data_dir)
+    url = _embedded_handle.acquire()
+    os.environ[EMBEDDED_URL_ENV] = url
+    return Database(url, embedded=True)
+
+
+def check_connection(engine: Engine) -> None:
+    """Fail with one clear line when PostgreSQL cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+        raise DatabaseUnavailable(
+            f"cannot connect to PostgreSQL at {describe_url(engine.url)}: {reason}"
+        ) from None
+
+
+def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for one engine; read-only ones run every transaction READ ONLY."""
+    bind = engine.execution_options(postgresql_readonly=True) if read_only else engine
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
+
+
+class ReadSessions:
+    """Round-robin read-only sessions over the replicas (or the primary)."""
+
+    def __init__(self, engines: list[Engine]) -> None:
+        self._makers = [session_factory(engine, read_only=True) for engine in engines]
+        self._cycle = itertools.cycle(self._makers)
+
+    def __call__(self) -> Session:
+        return next(self._cycle)()
+
+
+@contextmanager
+def unit_of_work(maker: sessionmaker[Session]) -> Iterator[Session]:
+    """The one place a job or CLI command commits or rolls back."""
+    session = maker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

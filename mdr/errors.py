@@ -1,0 +1,87 @@
+"""One exception hierarchy for the whole service.
+
+Every error a user can cause or meet derives from :class:`MdrError`. Each class
+carries a stable problem ``type`` slug and an HTTP status, so the API maps all
+of them to RFC 9457 problem+json in one handler and the CLI prints them as one
+line. Messages must never contain personal identifiers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PROBLEM_BASE = "https://mdr.go.kr/problems/"
+
+
+class MdrError(Exception):
+    """Base of every expected error. ``slug`` is the stable problem type."""
+
+    slug = "internal-error"
+    title = "Internal error"
+    status = 500
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+    @property
+    def type_uri(self) -> str:
+        return PROBLEM_BASE + self.slug
+
+
+class ConfigurationError(MdrError):
+    slug = "configuration-error"
+    title = "Invalid configuration"
+
+
+class DatabaseUnavailable(MdrError):
+    slug = "database-unavailable"
+    title = "Database unavailable"
+    status = 503
+
+
+class NotMigrated(MdrError):
+    slug = "database-not-migrated"
+    title = "Database schema is behind"
+    status = 503
+
+
+class NotFound(MdrError):
+    slug = "not-found"
+    title = "Not found"
+    status = 404
+
+
+class UnknownDataset(NotFound):
+    slug = "unknown-dataset"
+    title = "Unknown dataset"
+
+
+class InvalidInput(MdrError):
+    slug = "invalid-input"
+    title = "Invalid input"
+    status = 422
+
+
+class InvalidIdentifier(InvalidInput):
+    slug = "invalid-identifier"
+    title = "Invalid identifier"
+
+
+class Conflict(MdrError):
+    slug = "conflict"
+    title = "Conflict"
+    status = 409
+
+
+class Unauthorized(MdrError):
+    slug = "unauthorized"
+    title = "Missing or invalid credentials"
+    status = 401
+
+
+class Forbidden(MdrError):
+    slug = "forbidden"
+    title = "Forbidden"
+    status = 403

@@ -1,0 +1,195 @@
+"""APScheduler wiring: a PostgreSQL job store and one advisory lock per job.
+
+Jobs are declared next to their domain as :class:`JobSpec` and handed to
+:class:`MdrScheduler` by whoever assembles the service (``mdr.cli.jobs``).
+The job store lives in PostgreSQL (table ``scheduler_jobs``, created by a
+migration) so schedules and next run times survive restarts. Each run takes a
+PostgreSQL advisory lock named after the job, so two schedulers sharing the
+database never run the same job at once; the one that loses skips that run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    LargeBinary,
+    Table,
+    Text,
+    Unicode,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from mdr.db.base import metadata
+from mdr.db.engine import session_factory, unit_of_work
+from mdr.logging import request_id_var
+
+log = logging.getLogger(__name__)
+
+JOBS_TABLE = "scheduler_jobs"
+
+# Same shape as APScheduler's SQLAlchemyJobStore table, declared here so that a
+# migration, not the job store, creates it.
+scheduler_jobs = Table(
+    JOBS_TABLE,
+    metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
+
+scheduler_heartbeat = Table(
+    "scheduler_heartbeat",
+    metadata,
+    Column("scheduler_id", Text, primary_key=True),
+    Column("host", Text, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("beat_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A scheduled job: ``func(session, **kwargs)`` run on ``trigger`` under its own lock."""
+
+    id: str
+    func: Callable[..., object]
+    trigger: Any  # an APScheduler trigger
+    kwargs: dict[str, Any] | None = None
+    description: str = ""
+    misfire_grace_seconds: int = 3600
+
+
+_registry: dict[str, JobSpec] = {}
+_engine: Engine | None = None
+SCHEDULER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+_started_at = dt.datetime.now(dt.UTC)
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit advisory-lock key for a name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def run_job(job_id: str) -> None:
+    """Entry point APScheduler stores by reference; runs one registered job under its lock."""
+    spec = _registry.get(job_id)
+    if spec is None or _engine is None:
+        log.error("scheduled job is not registered in this process", extra={"job": job_id})
+        return
+    token = request_id_var.set(f"job-{job_id}-{uuid.uuid4().hex[:8]}")
+    try:
+        run_locked(_engine, spec)
+    finally:
+        request_id_var.reset(token)
+
+
+def run_locked(engine: Engine, spec: JobSpec) -> bool:
+    """Run a job if no other scheduler holds its lock; return whether it ran."""
+    key = advisory_key("mdr-job:" + spec.id)
+    with engine.connect() as lock_conn:
+        got = lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+        lock_conn.commit()
+        if not got:
+            log.info("job skipped: another scheduler is running it", extra={"job": spec.id})
+            return False
+        try:
+            started = dt.datetime.now(dt.UTC)
+            with unit_of_work(session_factory(engine)) as session:
+                spec.func(session, **(spec.kwargs or {}))
+            log.info("job finished", extra={
+                "job": spec.id,
+                "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 3),
+            })
+        except Exception:
+            log.exception("job failed", extra={"job": spec.id})
+            raise
+        finally:
+            lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            lock_conn.commit()
+    return True
+
+
+def heartbeat(session: Session) -> None:
+    """Record that this scheduler is alive (``mdr status`` reads it)."""
+    now = dt.datetime.now(dt.UTC)
+    stmt = insert(scheduler_heartbeat).values(
+        scheduler_id=SCHEDULER_ID,
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        started_at=_started_at,
+        beat_at=now,
+    )
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=["scheduler_id"], set_={"beat_at": now}
+    ))
+    # Keep the table small: schedulers silent for a day are gone.
+    session.execute(scheduler_heartbeat.delete().where(
+        scheduler_heartbeat.c.beat_at < func.now() - text("interval '1 day'")
+    ))
+
+
+def last_heartbeat(session: Session) -> dt.datetime | None:
+    return session.execute(
+        text("SELECT max(beat_at) FROM scheduler_heartbeat")
+    ).scalar_one_or_none()
+
+
+class MdrScheduler:
+    """An APScheduler (background or blocking) over the PostgreSQL job store."""
+
+    def __init__(self, engine: Engine, jobs: list[JobSpec], *, blocking: bool = False) -> None:
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        global _engine  # noqa: PLW0603 - run_job is called by reference from the job store
+        _engine = engine
+        self.jobs = jobs
+        _registry.update({job.id: job for job in jobs})
+        cls = BlockingScheduler if blocking else BackgroundScheduler
+        self._scheduler = cls(
+            jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+            executors={"default": ThreadPoolExecutor(max_workers=4)},
+            job_defaults={"coalesce": True, "max_instances": 1},
+            timezone="Asia/Seoul",
+        )
+
+    def start(self) -> None:
+        for job in self.jobs:
+            self._scheduler.add_job(
+                run_job,
+                trigger=job.trigger,
+                args=[job.id],
+                id=job.id,
+                name=job.description or job.id,
+                replace_existing=True,
+                misfire_grace_time=job.misfire_grace_seconds,
+            )
+        log.info("scheduler starting", extra={"jobs": [job.id for job in self.jobs]})
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def job_ids(self) -> list[str]:
+        return [job.id for job in self._scheduler.get_jobs()]

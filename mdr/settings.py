@@ -1,0 +1,117 @@
+"""Settings from the environment (prefix ``MDR_``), validated at start-up.
+
+A bad value stops the program with one line naming the setting
+(see :func:`load_settings`), never with a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from mdr.errors import ConfigurationError
+
+#: Internal: set by a parent process that started the embedded server, so that
+#: its children (uvicorn workers, the scheduler) reuse it instead of starting another.
+EMBEDDED_URL_ENV = "_MDR_EMBEDDED_URL"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MDR_", extra="ignore", frozen=True)
+
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL (postgresql://user:pass@host:port/db). Unset: embedded server.",
+    )
+    data_dir: Path = Field(
+        default=Path(".mdr"),
+        description="Folder for the embedded PostgreSQL cluster, archives and generated data.",
+    )
+    read_replica_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated PostgreSQL URLs of streaming replicas for API reads.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    pool_size: int = Field(default=10, ge=1, le=500)
+    scheduler_heartbeat_seconds: int = Field(default=60, ge=1, le=86400)
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_postgres_url(value)
+        return value
+
+    @field_validator("read_replica_urls", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("read_replica_urls")
+    @classmethod
+    def _replicas_postgres_only(cls, value: list[str]) -> list[str]:
+        for url in value:
+            _check_postgres_url(url)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def pg_data_dir(self) -> Path:
+        return (self.data_dir / "pg").resolve()
+
+
+def _check_postgres_url(url: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError("not a database URL (expected postgresql://user@host:port/db)") from exc
+    if parsed.get_backend_name() != "postgresql":
+        raise ValueError(f"must be a postgresql:// URL, got {parsed.get_backend_name()}://")
+
+
+def load_settings() -> Settings:
+    """Read and validate settings; raise ConfigurationError naming the first bad one."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "MDR_" + str(first["loc"][0]).upper() if first["loc"] else "MDR_*"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigurationError(f"invalid setting {name}: {message}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def embedded_url_from_parent() -> str | None:
+    return os.environ.get(EMBEDDED_URL_ENV) or None

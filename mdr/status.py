@@ -1,0 +1,37 @@
+"""What ``mdr status`` reports: database, schema revision, datasets, scheduler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, inspect, text
+
+from mdr.db.engine import Database, describe_url
+from mdr.db.migrate import current_revision, head_revision
+
+
+def service_status(database: Database, engine: Engine) -> dict[str, Any]:
+    current, head = current_revision(engine), head_revision()
+    with engine.connect() as conn:
+        server_version = conn.execute(text("SHOW server_version")).scalar()
+        heartbeat = None
+        if inspect(conn).has_table("scheduler_heartbeat"):
+            heartbeat = conn.execute(text("SELECT max(beat_at) FROM scheduler_heartbeat")).scalar()
+        datasets: list[dict[str, Any]] = []
+        if inspect(conn).has_table("dataset_catalogue"):
+            rows = conn.execute(text(
+                "SELECT name, row_count, last_sync_at FROM dataset_catalogue ORDER BY name"
+            )).mappings()
+            datasets = [dict(row) for row in rows]
+    return {
+        "database": describe_url(database.url),
+        "embedded": database.embedded,
+        "server_version": server_version,
+        "revision": current,
+        "head": head,
+        "migrated": current == head,
+        "read_replicas": [describe_url(url) for url in database.replica_urls],
+        "scheduler_last_heartbeat": heartbeat.isoformat() if heartbeat else None,
+        "datasets": datasets,
+        "datasets_loaded": sum(1 for d in datasets if (d.get("row_count") or 0) > 0),
+    }

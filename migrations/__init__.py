@@ -1,0 +1,1 @@
+"""Alembic migrations: the only way any mdr schema is created, tests included."""

@@ -1,0 +1,1 @@
+"""Agency copies against the master: intake, normalise, link, diff, outcomes, stewardship."""

@@ -1,0 +1,1 @@
+"""Loading source snapshots and deltas into the bitemporal master."""

@@ -1,0 +1,33 @@
+"""Small helpers shared by tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import psutil
+
+
+def postgres_processes(pgdata: Path) -> list[psutil.Process]:
+    """Live postgres processes serving this data directory."""
+    found = []
+    target = str(pgdata.resolve())
+    for proc in psutil.process_iter(attrs=["name", "cmdline"]):
+        cmdline = proc.info.get("cmdline") or []
+        if proc.info.get("name") == "postgres" and any(target in part for part in cmdline):
+            found.append(proc)
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without any MDR_ setting, plus the given ones."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MDR_", "_MDR_"))}
+    env.update(extra)
+    return env

@@ -1,0 +1,83 @@
+"""`mdr up` end to end: ready quickly, nothing left behind, data reused."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.helpers import clean_env, free_port, postgres_processes
+
+pytestmark = pytest.mark.slow
+
+
+def _start(data_dir: Path, port: int, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "mdr.cli.main", *args, "--port", str(port)],
+        env=clean_env(MDR_DATA_DIR=str(data_dir), MDR_LOG_FORMAT="json"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _wait_ready(proc: subprocess.Popen[str], port: int, timeout: float = 30) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        assert proc.poll() is None, proc.communicate()[1]
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(f"not ready in {timeout}s: {proc.communicate()[1][-2000:]}")
+
+
+def _stop(proc: subprocess.Popen[str], sig: signal.Signals) -> str:
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=30)
+    return stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, sig) -> None:
+    data_dir = tmp_path_factory.mktemp("up")
+    pgdata = data_dir / "pg"
+    port = free_port()
+
+    first = _start(data_dir, port, "up")
+    assert _wait_ready(first, port) < 30
+    stderr = _stop(first, sig)
+    assert f"http://127.0.0.1:{port}" in stderr, "prints the API address"
+    assert "Migrating" in stderr
+    assert not postgres_processes(pgdata), "no postgres left after the interrupt"
+
+    created = (pgdata / "PG_VERSION").stat().st_mtime
+    second = _start(data_dir, port, "up")
+    _wait_ready(second, port)
+    body = httpx.get(f"http://127.0.0.1:{port}/readyz").json()
+    stderr = _stop(second, sig)
+    assert body["status"] == "ready"
+    assert "Migrating" not in stderr, "the second run reuses the migrated database"
+    assert (pgdata / "PG_VERSION").stat().st_mtime == created
+    assert not postgres_processes(pgdata)
+
+
+def test_logs_are_json_with_request_ids(tmp_path_factory: pytest.TempPathFactory) -> None:
+    data_dir = tmp_path_factory.mktemp("logs")
+    port = free_port()
+    proc = _start(data_dir, port, "serve", "--access-log")
+    _wait_ready(proc, port)
+    httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "trace-me-1"})
+    stderr = _stop(proc, signal.SIGINT)
+    records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    assert records, stderr
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    assert any(r.get("request_id") == "trace-me-1" for r in records)
+    assert not postgres_processes(data_dir / "pg")

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mdr.errors import ConfigurationError
+from mdr.settings import load_settings
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MDR_DATABASE_URL", "MDR_DATA_DIR", "MDR_API_PORT", "MDR_READ_REPLICA_URLS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings.embedded
+    assert settings.data_dir == Path(".mdr")
+    assert settings.api_port == 8000
+    assert settings.read_replica_urls == []
+
+
+def test_replica_urls_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "MDR_READ_REPLICA_URLS", "postgresql://r1/mdr, postgresql://r2:5433/mdr"
+    )
+    assert load_settings().read_replica_urls == ["postgresql://r1/mdr", "postgresql://r2:5433/mdr"]
+
+
+def test_blank_database_url_means_embedded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MDR_DATABASE_URL", "  ")
+    assert load_settings().embedded
+
+
+def test_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MDR_LOG_LEVEL", "debug")
+    assert load_settings().log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("MDR_API_PORT", "eighty", "MDR_API_PORT"),
+        ("MDR_API_PORT", "70000", "MDR_API_PORT"),
+        ("MDR_LOG_LEVEL", "LOUD", "MDR_LOG_LEVEL"),
+        ("MDR_DATABASE_URL", "mysql://root@localhost/db", "postgresql://"),
+        ("MDR_DATABASE_URL", "not a url", "MDR_DATABASE_URL"),
+        ("MDR_READ_REPLICA_URLS", "postgresql://ok/db,sqlite:///x", "MDR_READ_REPLICA_URLS"),
+    ],
+)
+def test_invalid_settings_name_the_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, words: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+    assert words in caught.value.detail
+    assert name in caught.value.detail
+
+
+def _mdr(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mdr.cli.main", *args],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MDR_", "_MDR_"))}
+    env.update(extra)
+    return env
+
+
+def test_cli_bad_setting_is_one_line_and_exit_2() -> None:
+    result = _mdr("status", env=_clean_env(MDR_API_PORT="eighty"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("mdr: error: invalid setting MDR_API_PORT")
+
+
+def test_cli_unreachable_database_is_one_line_and_nonzero() -> None:
+    result = _mdr(
+        "status", env=_clean_env(MDR_DATABASE_URL="postgresql://mdr:secret@127.0.0.1:1/nowhere")
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "cannot connect to PostgreSQL at 127.0.0.1:1/nowhere" in lines[0]
+    assert "secret" not in result.stderr
