@@ -8,7 +8,16 @@ from typing import Any
 import orjson
 from rich.console import Console
 
-from mdr.db.engine import Database, Role, check_connection, make_engine, resolve_database
+from entities.catalogue import refresh_catalogue
+from mdr.db.engine import (
+    Database,
+    Role,
+    check_connection,
+    make_engine,
+    resolve_database,
+    session_factory,
+    unit_of_work,
+)
 from mdr.db.migrate import is_current, upgrade
 from mdr.logging import configure_logging
 from mdr.settings import Settings, get_settings
@@ -35,17 +44,20 @@ def database(current: Settings, role: Role = "cli") -> Database:
 
 
 def migrate_if_behind(db: Database, quiet: bool = False) -> bool:
-    """Upgrade to head when the schema is behind; return whether it ran."""
+    """Upgrade to head when the schema is behind, then refresh the catalogue from the
+    specs (they may change without a schema change); return whether migrations ran."""
     engine = make_engine(db.url, "migrate", pooled=False)
     try:
-        if is_current(engine):
-            return False
+        behind = not is_current(engine)
+        if behind:
+            if not quiet:
+                err_console.print("[bold]Migrating[/] the database schema to the latest revision")
+            upgrade(db.url)
+        with unit_of_work(session_factory(engine)) as session:
+            refresh_catalogue(session)
     finally:
         engine.dispose()
-    if not quiet:
-        err_console.print("[bold]Migrating[/] the database schema to the latest revision...")
-    upgrade(db.url)
-    return True
+    return behind
 
 
 def print_json(document: Any) -> None:

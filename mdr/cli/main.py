@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from mdr.cli import common
+from mdr.cli import common, datasets_cmd
 from mdr.errors import ConfigurationError, MdrError
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema: upgrade, downgrade, show the revision.",
                      no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(datasets_cmd.app, name="datasets")
 
 HostOption = Annotated[
     str | None, typer.Option("--host", help="Address to listen on (default MDR_API_HOST).")
@@ -178,7 +179,10 @@ def db_upgrade(
 
     settings = common.settings()
     db = common.database(settings, "migrate")
-    migrate.upgrade(db.url, revision)
+    if revision == "head":
+        common.migrate_if_behind(db, quiet=True)
+    else:
+        migrate.upgrade(db.url, revision)
     common.err_console.print(f"Database at revision [bold]{revision}[/].")
 
 

@@ -1,0 +1,72 @@
+"""The catalogue of the 14 national master datasets.
+
+:data:`DATASETS` lists them in dependency order: every dataset comes after the
+datasets its relations point to, so loading, generating and checking them in
+this order always finds a required reference's target already present. The
+one relation that points forward is the optional owner of a land parcel
+(``land_parcel.owner`` -> resident or corporation): parcels come first because
+addresses, and through them residents and corporations, need a parcel.
+
+    land_parcel -> address -> resident, foreign_resident, corporation
+    -> business -> workplace -> building -> vehicle -> licence -> farm_business
+    -> goods -> medicine -> hazardous_substance
+"""
+
+from __future__ import annotations
+
+from entities import (
+    address,
+    building,
+    business,
+    corporation,
+    farm_business,
+    foreign_resident,
+    goods,
+    hazardous_substance,
+    land_parcel,
+    licence,
+    medicine,
+    resident,
+    vehicle,
+    workplace,
+)
+from entities.spec import DatasetSpec
+from mdr.errors import UnknownDataset
+
+DATASETS: dict[str, DatasetSpec] = {
+    module.SPEC.name: module.SPEC
+    for module in (
+        land_parcel,
+        address,
+        resident,
+        foreign_resident,
+        corporation,
+        business,
+        workplace,
+        building,
+        vehicle,
+        licence,
+        farm_business,
+        goods,
+        medicine,
+        hazardous_substance,
+    )
+}
+"""Every dataset by name, in dependency order (see the module docstring)."""
+
+
+def dataset_names() -> tuple[str, ...]:
+    """Names of all datasets, in dependency order."""
+    return tuple(DATASETS)
+
+
+def get_dataset(name: str) -> DatasetSpec:
+    """The spec of dataset ``name``; :class:`UnknownDataset` names the valid ones."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise UnknownDataset(
+            f"unknown dataset {name!r}; valid names: {', '.join(DATASETS)}",
+            dataset=name,
+            valid=list(DATASETS),
+        ) from None
