@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Column,
+    Connection,
     DateTime,
     Table,
     Text,
@@ -145,7 +146,9 @@ def refresh_catalogue(session: Session) -> None:
     session.execute(vocabulary_term.delete().where(vocabulary_term.c.code.not_in(TERMS)))
 
 
-def recount(session: Session, dataset: str, synced_at: dt.datetime | None = None) -> int:
+def recount(
+    session: Session | Connection, dataset: str, synced_at: dt.datetime | None = None
+) -> int:
     """Refresh a dataset's row count (live records) and, after a sync, its sync time."""
     spec = get_dataset(dataset)
     count = int(session.execute(

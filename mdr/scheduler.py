@@ -15,16 +15,20 @@ import hashlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Engine,
     Float,
+    Identity,
+    Index,
     Integer,
     LargeBinary,
     Table,
@@ -33,7 +37,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.orm import Session
 
 from mdr.db.base import metadata
@@ -65,9 +69,30 @@ scheduler_heartbeat = Table(
 )
 
 
+job_run = Table(
+    "job_run",
+    metadata,
+    Column("run_id", BigInteger, Identity(), primary_key=True),
+    Column("job_id", Text, nullable=False),
+    Column("attempt", Integer, nullable=False, server_default="1"),
+    Column("status", Text, nullable=False),  # running | succeeded | failed | skipped
+    Column("scheduler_id", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("summary", JSONB, nullable=True),
+    Column("error", Text, nullable=True),
+    Index("ix_job_run_job_started", "job_id", "started_at"),
+)
+
+
 @dataclass(frozen=True)
 class JobSpec:
-    """A scheduled job: ``func(session, **kwargs)`` run on ``trigger`` under its own lock."""
+    """A scheduled job: ``func(session, **kwargs)`` run on ``trigger`` under its own lock.
+
+    ``func`` may return a dict summary; it is logged and kept in ``job_run``. A failed
+    run is recorded with its error and, when ``retries`` allow, run again after
+    ``retry_backoff_seconds`` (doubling each attempt).
+    """
 
     id: str
     func: Callable[..., object]
@@ -75,10 +100,13 @@ class JobSpec:
     kwargs: dict[str, Any] | None = None
     description: str = ""
     misfire_grace_seconds: int = 3600
+    retries: int = 0
+    retry_backoff_seconds: int = 300
 
 
 _registry: dict[str, JobSpec] = {}
 _engine: Engine | None = None
+_scheduler: Any = None  # the running APScheduler, for scheduling retries
 SCHEDULER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 _started_at = dt.datetime.now(dt.UTC)
 
@@ -88,7 +116,7 @@ def advisory_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
-def run_job(job_id: str) -> None:
+def run_job(job_id: str, attempt: int = 1) -> None:
     """Entry point APScheduler stores by reference; runs one registered job under its lock."""
     spec = _registry.get(job_id)
     if spec is None or _engine is None:
@@ -96,13 +124,26 @@ def run_job(job_id: str) -> None:
         return
     token = request_id_var.set(f"job-{job_id}-{uuid.uuid4().hex[:8]}")
     try:
-        run_locked(_engine, spec)
+        run_locked(_engine, spec, attempt=attempt)
+    except Exception:
+        if attempt <= spec.retries and _scheduler is not None:
+            delay = spec.retry_backoff_seconds * 2 ** (attempt - 1)
+            log.warning("job will be retried", extra={"job": job_id, "attempt": attempt + 1,
+                                                     "in_seconds": delay})
+            _scheduler.add_job(
+                run_job, trigger="date", args=[job_id, attempt + 1],
+                run_date=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay),
+                id=f"{job_id}-retry", replace_existing=True, misfire_grace_time=3600,
+            )
     finally:
         request_id_var.reset(token)
 
 
-def run_locked(engine: Engine, spec: JobSpec) -> bool:
-    """Run a job if no other scheduler holds its lock; return whether it ran."""
+def run_locked(engine: Engine, spec: JobSpec, *, attempt: int = 1) -> bool:
+    """Run a job if no other scheduler holds its lock; record it in ``job_run``.
+
+    Returns whether it ran; re-raises the job's error after recording it.
+    """
     key = advisory_key("mdr-job:" + spec.id)
     with engine.connect() as lock_conn:
         got = lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
@@ -110,18 +151,29 @@ def run_locked(engine: Engine, spec: JobSpec) -> bool:
         if not got:
             log.info("job skipped: another scheduler is running it", extra={"job": spec.id})
             return False
+        run_id = lock_conn.execute(job_run.insert().values(
+            job_id=spec.id, attempt=attempt, status="running", scheduler_id=SCHEDULER_ID,
+        ).returning(job_run.c.run_id)).scalar_one()
+        lock_conn.commit()
+        started = time.perf_counter()
+        status, summary, error = "failed", None, None
         try:
-            started = dt.datetime.now(dt.UTC)
             with unit_of_work(session_factory(engine)) as session:
-                spec.func(session, **(spec.kwargs or {}))
+                outcome = spec.func(session, **(spec.kwargs or {}))
+            summary = outcome if isinstance(outcome, dict) else None
+            status = "succeeded"
             log.info("job finished", extra={
-                "job": spec.id,
-                "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 3),
+                "job": spec.id, "seconds": round(time.perf_counter() - started, 3),
+                "summary": summary,
             })
-        except Exception:
-            log.exception("job failed", extra={"job": spec.id})
+        except Exception as exc:
+            error = f"{exc.__class__.__name__}: {getattr(exc, 'detail', None) or exc}"[:2000]
+            log.exception("job failed", extra={"job": spec.id, "attempt": attempt})
             raise
         finally:
+            lock_conn.execute(job_run.update().where(job_run.c.run_id == run_id).values(
+                status=status, finished_at=func.now(), summary=summary, error=error,
+            ))
             lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
             lock_conn.commit()
     return True
@@ -161,7 +213,7 @@ class MdrScheduler:
         from apscheduler.schedulers.background import BackgroundScheduler
         from apscheduler.schedulers.blocking import BlockingScheduler
 
-        global _engine  # noqa: PLW0603 - run_job is called by reference from the job store
+        global _engine, _scheduler  # noqa: PLW0603 - run_job is called by reference
         _engine = engine
         self.jobs = jobs
         _registry.update({job.id: job for job in jobs})
@@ -172,6 +224,7 @@ class MdrScheduler:
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone="Asia/Seoul",
         )
+        _scheduler = self._scheduler
 
     def start(self) -> None:
         for job in self.jobs:

@@ -42,6 +42,25 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535)
     pool_size: int = Field(default=10, ge=1, le=500)
     scheduler_heartbeat_seconds: int = Field(default=60, ge=1, le=86400)
+    sync_cron: str = Field(
+        default="0 2 * * *",
+        description="Cron (Asia/Seoul) of the nightly sync jobs; datasets start 3 minutes apart.",
+    )
+    sync_retries: int = Field(default=3, ge=0, le=20)
+    sync_retry_backoff_seconds: int = Field(default=300, ge=1, le=86400)
+    demo_scale: int = Field(default=10_000, ge=0, le=1_000_000,
+                            description="Residents in the demo data `mdr up` loads (0: none).")
+
+    @field_validator("sync_cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"not a crontab expression ({exc})") from None
+        return value
 
     @field_validator("database_url", mode="before")
     @classmethod
@@ -81,8 +100,13 @@ class Settings(BaseSettings):
         return self.database_url is None
 
     @property
-    def pg_data_dir(self) -> Path:
-        return (self.data_dir / "pg").resolve()
+    def drop_dir(self) -> Path:
+        """Per-dataset drop folders the nightly sync reads (``drop/<dataset>/``)."""
+        return self.data_dir / "drop"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
 
 
 def _check_postgres_url(url: str) -> None:

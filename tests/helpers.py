@@ -31,3 +31,15 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MDR_", "_MDR_"))}
     env.update(extra)
     return env
+
+
+def no_postgres_left(pgdata: Path, timeout: float = 10.0) -> bool:
+    """True once no postgres serves ``pgdata``; children may outlive the postmaster briefly."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while postgres_processes(pgdata):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import clean_env, free_port, postgres_processes
+from tests.helpers import clean_env, free_port, no_postgres_left
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, 
     stderr = _stop(first, sig)
     assert f"http://127.0.0.1:{port}" in stderr, "prints the API address"
     assert "Migrating" in stderr
-    assert not postgres_processes(pgdata), "no postgres left after the interrupt"
+    assert no_postgres_left(pgdata), "no postgres left after the interrupt"
 
     created = (pgdata / "PG_VERSION").stat().st_mtime
     second = _start(data_dir, port, "up")
@@ -66,7 +66,7 @@ def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, 
     assert body["status"] == "ready"
     assert "Migrating" not in stderr, "the second run reuses the migrated database"
     assert (pgdata / "PG_VERSION").stat().st_mtime == created
-    assert not postgres_processes(pgdata)
+    assert no_postgres_left(pgdata)
 
 
 def test_logs_are_json_with_request_ids(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -80,4 +80,4 @@ def test_logs_are_json_with_request_ids(tmp_path_factory: pytest.TempPathFactory
     assert records, stderr
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
     assert any(r.get("request_id") == "trace-me-1" for r in records)
-    assert not postgres_processes(data_dir / "pg")
+    assert no_postgres_left(data_dir / "pg")

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 from rich.console import Console
+from sqlalchemy.orm import Session, sessionmaker
 
 from entities.catalogue import refresh_catalogue
 from mdr.db.engine import (
@@ -60,6 +61,15 @@ def migrate_if_behind(db: Database, quiet: bool = False) -> bool:
     return behind
 
 
+def session_maker(role: Role = "cli") -> sessionmaker[Session]:
+    """Sessions on the configured database, migrated and with a fresh catalogue."""
+    db = database(settings(), role)
+    migrate_if_behind(db, quiet=True)
+    return session_factory(make_engine(db.url, role, pooled=False))
+
+
 def print_json(document: Any) -> None:
-    sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2, default=str).decode())
+    # OPT_NON_STR_KEYS: SQLAlchemy row keys are str subclasses, which orjson refuses otherwise
+    options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+    sys.stdout.write(orjson.dumps(document, option=options, default=str).decode())
     sys.stdout.write("\n")

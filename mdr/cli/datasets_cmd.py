@@ -6,12 +6,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
 from entities.catalogue import describe_dataset, list_datasets
 from entities.registry import get_dataset
 from mdr.cli import common
-from mdr.db.engine import make_engine, session_factory, unit_of_work
+from mdr.db.engine import unit_of_work
 
 app = typer.Typer(help="The 14 national master datasets: catalogue and specs.",
                   no_args_is_help=True)
@@ -19,17 +18,10 @@ app = typer.Typer(help="The 14 national master datasets: catalogue and specs.",
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
-def _session_maker() -> sessionmaker[Session]:
-    settings = common.settings()
-    db = common.database(settings)
-    common.migrate_if_behind(db, quiet=True)
-    return session_factory(make_engine(db.url, "cli", pooled=False))
-
-
 @app.command("list")
 def list_command(as_json: JsonOption = False) -> None:
     """List the datasets with owner, legal basis, cadence, live row count and last sync."""
-    with unit_of_work(_session_maker()) as session:
+    with unit_of_work(common.session_maker()) as session:
         datasets = list_datasets(session)
     if as_json:
         common.print_json({"datasets": datasets})
@@ -57,7 +49,7 @@ def describe_command(
     """Describe one dataset: fields with vocabulary terms and PII class, relations,
     searches, and the canonical CSV columns that snapshot files must use."""
     get_dataset(dataset)  # an unknown name fails before any database work
-    with unit_of_work(_session_maker()) as session:
+    with unit_of_work(common.session_maker()) as session:
         doc = describe_dataset(session, dataset)
     if as_json:
         common.print_json(doc)

@@ -9,7 +9,10 @@ from mdr.settings import Settings
 
 
 def scheduled_jobs(settings: Settings) -> list[JobSpec]:
+    from sync.jobs import sync_jobs
+
     return [
+        *sync_jobs(settings),
         JobSpec(
             id="heartbeat",
             func=heartbeat,

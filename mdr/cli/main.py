@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from mdr.cli import common, datasets_cmd
+from mdr.cli import common, datasets_cmd, sync_cmd
 from mdr.errors import ConfigurationError, MdrError
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ db_app = typer.Typer(help="Database schema: upgrade, downgrade, show the revisio
                      no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(datasets_cmd.app, name="datasets")
+app.add_typer(sync_cmd.app, name="sync")
 
 HostOption = Annotated[
     str | None, typer.Option("--host", help="Address to listen on (default MDR_API_HOST).")

@@ -1,0 +1,589 @@
+"""Sync: apply an owning agency's snapshot or delta to the bitemporal master.
+
+The whole apply is set-based SQL inside one transaction:
+
+1. the source rows are COPYed as text into an unlogged staging table of the batch;
+2. rows whose raw text hashes to what the master already holds for that key are
+   unchanged and skip all further work (the common case for a nightly snapshot);
+3. the remaining candidates are validated in PostgreSQL (required fields, types,
+   code lists, identifier rules via the ``mdr_check_*`` functions); failures go
+   to ``sync_quarantine`` with row number, field and reason, valid rows go on,
+   normalised and typed;
+4. each valid row is classified against the current table: created, changed
+   (the old version's validity ends at the as-of date), corrected (the as-of
+   date does not move past the current version's start, so the old version is
+   superseded instead), or unchanged; in full mode, live keys absent from the
+   snapshot end their validity (keys of quarantined rows are kept, so bad input
+   never removes a record);
+5. versions, current rows, outbox events, the batch ledger row and the
+   catalogue's row count are written in that same transaction.
+
+A crash at any point leaves the master as it was (the staging table, created in
+the transaction, disappears with it); a rerun marks the interrupted batch failed
+and completes. The same file (same checksum) applied again changes nothing and
+is recorded as a duplicate. Two syncs of one dataset never run at once: each
+holds a PostgreSQL advisory lock for the dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from sqlalchemy import Connection, Engine, text
+
+from entities.catalogue import recount
+from entities.registry import get_dataset
+from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
+from mdr.errors import Conflict, InvalidInput
+from mdr.scheduler import advisory_key
+
+log = logging.getLogger(__name__)
+
+SEOUL = ZoneInfo("Asia/Seoul")
+MODES = ("full", "delta")
+#: Delta files may carry this column: ``upsert`` (default) or ``end`` (end of validity).
+OP_COLUMN = "_op"
+OP_VALUES = ("upsert", "end")
+_SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_SEP = "\x1f"  # separates field and reason inside the problems array
+
+Progress = Callable[[str], None]
+
+
+class SyncAlreadyRunning(Conflict):
+    slug = "sync-already-running"
+    title = "A sync of this dataset is already running"
+
+
+@dataclass
+class SyncResult:
+    batch_id: int
+    dataset: str
+    mode: str
+    status: str  # applied | duplicate
+    as_of: str
+    source: str
+    sha256: str | None
+    rows_read: int = 0
+    created: int = 0
+    changed: int = 0
+    corrected: int = 0
+    ended: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    duplicate_of: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def applied(self) -> int:
+        return self.created + self.changed + self.corrected + self.ended
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"applied": self.applied}
+
+
+def today_in_korea() -> dt.date:
+    return dt.datetime.now(SEOUL).date()
+
+
+# --------------------------------------------------------------------------- SQL pieces
+
+
+def _q(name: str) -> str:
+    """Quote a spec-derived identifier (specs only use safe snake_case names)."""
+    if not _SAFE_NAME.match(name):
+        raise ValueError(f"unsafe SQL identifier {name!r}")
+    return f'"{name}"'
+
+
+def _relation_of(spec: DatasetSpec, f: FieldSpec) -> RelationSpec | None:
+    return next((r for r in spec.relations if r.field == f.name), None)
+
+
+def _target_validator(dataset: str) -> str | None:
+    return get_dataset(dataset).key_field.validator
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _normalised(spec: DatasetSpec, f: FieldSpec, col: str) -> str:
+    """SQL turning raw text ``col`` into the stored, typed value (valid rows only)."""
+    relation = _relation_of(spec, f)
+    if f.validator:
+        return f"mdr_norm_{f.validator}({col})"
+    if relation is not None and relation.kind_field and not f.validator:
+        cases = " ".join(
+            f"WHEN {_lit(kind)} THEN mdr_norm_{_target_validator(target)}({col})"
+            for kind, target in relation.targets.items()
+            if _target_validator(target)
+        )
+        return f"CASE s.{_q(relation.kind_field)} {cases} ELSE {col} END"
+    if relation is not None and relation.many:
+        validator = _target_validator(relation.target_datasets[0])
+        return (
+            f"(SELECT string_agg(mdr_norm_{validator}(btrim(x)), ';' ORDER BY o) "
+            f"FROM unnest(string_to_array({col}, ';')) WITH ORDINALITY AS t(x, o))"
+        )
+    return {
+        FieldType.TEXT: f"normalize({col}, NFC)",
+        FieldType.CODE: col,
+        FieldType.INTEGER: f"{col}::bigint",
+        FieldType.DECIMAL: f"{col}::numeric",
+        FieldType.DATE: f"mdr_norm_date({col})::date",
+        FieldType.BOOLEAN: f"mdr_norm_bool({col})::boolean",
+    }[f.type]
+
+
+def _problems(spec: DatasetSpec, f: FieldSpec, col: str) -> list[str]:
+    """SQL expressions each yielding a reason text when ``col`` breaks a rule, else NULL."""
+    relation = _relation_of(spec, f)
+    checks: list[str] = []
+    if f.required:
+        checks.append(f"CASE WHEN {col} IS NULL THEN 'required' END")
+    if f.validator:
+        checks.append(f"mdr_check_{f.validator}({col})")
+    elif relation is not None and relation.kind_field:
+        cases = " ".join(
+            f"WHEN {_lit(kind)} THEN mdr_check_{_target_validator(target)}({col})"
+            for kind, target in relation.targets.items()
+            if _target_validator(target)
+        )
+        checks.append(f"CASE WHEN {col} IS NOT NULL THEN CASE s.{_q(relation.kind_field)} "
+                      f"{cases} END END")
+    elif relation is not None and relation.many:
+        validator = _target_validator(relation.target_datasets[0])
+        checks.append(
+            f"(SELECT min(mdr_check_{validator}(btrim(x))) "
+            f"FROM unnest(string_to_array({col}, ';')) AS t(x))"
+        )
+    type_rule = {
+        FieldType.INTEGER: (f"{col} !~ '^[+-]?[0-9]{{1,18}}$'", "not a whole number"),
+        FieldType.DECIMAL: (f"{col} !~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$'", "not a number"),
+        FieldType.DATE: (f"mdr_norm_date({col}) IS NULL", "not a date (YYYY-MM-DD)"),
+        FieldType.BOOLEAN: (f"mdr_norm_bool({col}) IS NULL", "not true or false"),
+    }.get(f.type)
+    if type_rule is not None:
+        checks.append(f"CASE WHEN {col} IS NOT NULL AND {type_rule[0]} "
+                      f"THEN {_lit(type_rule[1])} END")
+    if f.type is FieldType.CODE and f.codes:
+        allowed = ", ".join(_lit(c) for c in f.codes)
+        shown = ", ".join(f.codes[:8]) + (", ..." if len(f.codes) > 8 else "")
+        checks.append(f"CASE WHEN {col} IS NOT NULL AND {col} <> ALL (ARRAY[{allowed}]) "
+                      f"THEN {_lit('not one of the codes: ' + shown)} END")
+    if f.max_length:
+        checks.append(f"CASE WHEN length({col}) > {int(f.max_length)} "
+                      f"THEN 'longer than {int(f.max_length)} characters' END")
+    return [f"CASE WHEN ({check}) IS NOT NULL THEN {_lit(f.name + _SEP)} || ({check}) END"
+            for check in checks]
+
+
+def _raw_hash(spec: DatasetSpec, alias: str) -> str:
+    """Digest of a row's raw text, identical for the staging and stored sides."""
+    cols = ", ".join(f"{alias}.{_q(f.name)}" for f in spec.fields)
+    return f"md5(ROW({cols})::text)::uuid"
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@contextmanager
+def dataset_lock(engine: Engine, dataset: str) -> Iterator[Connection]:
+    """Hold the dataset's sync lock for the duration; refuse if another sync holds it."""
+    conn = engine.connect()
+    try:
+        key = advisory_key("mdr-sync:" + dataset)
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+        conn.commit()
+        if not got:
+            raise SyncAlreadyRunning(
+                f"a sync of {dataset} is already running; wait for it to finish "
+                f"(see `mdr sync history {dataset}`)"
+            )
+        try:
+            yield conn
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
+    finally:
+        conn.close()
+
+
+def apply_snapshot(
+    engine: Engine,
+    dataset: str,
+    frame: pl.DataFrame,
+    *,
+    source: str,
+    sha256: str | None,
+    original: Path | None = None,
+    archive_dir: Path | None = None,
+    mode: str = "full",
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> SyncResult:
+    """Apply canonical text rows (``frame``: the spec's columns, plus ``_op`` in delta mode)."""
+    spec = get_dataset(dataset)
+    if mode not in MODES:
+        raise InvalidInput(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
+    if OP_COLUMN in frame.columns and mode != "delta":
+        raise InvalidInput(f"the {OP_COLUMN} column is only allowed in delta mode")
+    as_of = as_of or today_in_korea()
+    step = progress or (lambda _stage: None)
+
+    with dataset_lock(engine, dataset) as ledger:
+        ledger.execute(text(
+            "UPDATE sync_batch SET status = 'failed', finished_at = now(), error = "
+            "'interrupted: the run ended before its transaction committed; nothing was applied'"
+            " WHERE dataset = :d AND status = 'running'"
+        ), {"d": dataset})
+        earlier = None
+        if sha256 is not None:
+            earlier = ledger.execute(text(
+                "SELECT batch_id FROM sync_batch WHERE dataset = :d AND sha256 = :s "
+                "AND mode = :m AND status = 'applied' ORDER BY batch_id LIMIT 1"
+            ), {"d": dataset, "s": sha256, "m": mode}).scalar()
+        batch_id = int(ledger.execute(text(
+            "INSERT INTO sync_batch (dataset, mode, source, sha256, as_of, status, rows_read) "
+            "VALUES (:d, :m, :src, :s, :a, :st, :n) RETURNING batch_id"
+        ), {"d": dataset, "m": mode, "src": source, "s": sha256, "a": as_of,
+            "st": "duplicate" if earlier else "running", "n": frame.height}).scalar_one())
+        result = SyncResult(batch_id=batch_id, dataset=dataset, mode=mode, status="applied",
+                            as_of=as_of.isoformat(), source=source, sha256=sha256,
+                            rows_read=frame.height)
+        if earlier is not None:
+            ledger.execute(text(
+                "UPDATE sync_batch SET rows_unchanged = rows_read, finished_at = now(), "
+                "error = :e WHERE batch_id = :b"
+            ), {"b": batch_id, "e": f"same file as batch {earlier}: nothing to apply"})
+            ledger.commit()
+            result.status, result.duplicate_of, result.unchanged = (
+                "duplicate", int(earlier), frame.height)
+            return result
+        ledger.commit()
+
+        archive_path = _archive(original, archive_dir, dataset, sha256)
+        try:
+            with engine.connect() as conn, conn.begin():
+                _Apply(conn, spec, frame, result=result, mode=mode, as_of=as_of, step=step).run()
+                conn.execute(text(
+                    "UPDATE sync_batch SET status = 'applied', finished_at = now(), "
+                    "archive_path = :p, rows_created = :c, rows_changed = :ch, rows_ended = :e, "
+                    "rows_unchanged = :u, rows_quarantined = :q, timings = CAST(:t AS jsonb) "
+                    "WHERE batch_id = :b"
+                ), {"p": str(archive_path) if archive_path else None, "c": result.created,
+                    "ch": result.changed + result.corrected, "e": result.ended,
+                    "u": result.unchanged, "q": result.quarantined, "b": batch_id,
+                    "t": _json(result.timings | {"corrected_rows": result.corrected})})
+                recount(conn, dataset, synced_at=dt.datetime.now(dt.UTC))
+        except Exception as exc:
+            ledger.execute(text(
+                "UPDATE sync_batch SET status = 'failed', finished_at = now(), error = :e "
+                "WHERE batch_id = :b"
+            ), {"b": batch_id, "e": _error_text(exc)})
+            ledger.commit()
+            raise
+    log.info("sync applied", extra={"dataset": dataset, "batch_id": batch_id,
+                                    "rows_created": result.created,
+                                    "rows_changed": result.changed + result.corrected,
+                                    "rows_ended": result.ended,
+                                    "rows_quarantined": result.quarantined})
+    return result
+
+
+def _json(value: dict[str, Any]) -> str:
+    import orjson
+
+    return orjson.dumps(value).decode()
+
+
+def _error_text(exc: Exception) -> str:
+    detail = getattr(exc, "detail", None) or str(getattr(exc, "orig", None) or exc)
+    return f"{exc.__class__.__name__}: {detail.strip().splitlines()[0] if detail else ''}"[:500]
+
+
+def _archive(original: Path | None, archive_dir: Path | None, dataset: str,
+             sha256: str | None) -> Path | None:
+    """Keep the original file, named by its checksum (the same file is kept once)."""
+    if original is None or archive_dir is None or sha256 is None:
+        return None
+    target = archive_dir / dataset / f"{sha256}{''.join(original.suffixes[-2:])}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        partial = target.with_name(target.name + ".part")
+        shutil.copyfile(original, partial)
+        partial.replace(target)
+    return target
+
+
+class _Apply:
+    """One batch's set-based apply, on one connection inside one transaction."""
+
+    def __init__(self, conn: Connection, spec: DatasetSpec, frame: pl.DataFrame, *,
+                 result: SyncResult, mode: str, as_of: dt.date, step: Progress) -> None:
+        self.conn, self.spec, self.frame, self.result = conn, spec, frame, result
+        self.mode, self.as_of, self.step = mode, as_of, step
+        self.key = _q(spec.key)
+        self.fields = [_q(f.name) for f in spec.fields]
+        self.stage = f"sync_stage_{result.batch_id}"
+        self.version = _q(spec.version_table)
+        self.current = _q(spec.current_table)
+        self.params = {"b": result.batch_id, "as_of": as_of, "d": spec.name}
+
+    def sql(self, statement: str, **params: Any) -> Any:
+        return self.conn.execute(text(statement), self.params | params)
+
+    def timed(self, stage: str) -> Callable[[], None]:
+        self.step(stage)
+        started = time.perf_counter()
+
+        def done() -> None:
+            self.result.timings[stage] = round(time.perf_counter() - started, 3)
+        return done
+
+    def run(self) -> None:
+        self.sql("SET LOCAL work_mem = '256MB'")
+        self._copy_into_staging()
+        self._select_candidates()
+        self._validate()
+        self._classify()
+        self._write()
+
+    def _copy_into_staging(self) -> None:
+        done = self.timed("staging")
+        columns = ", ".join(f"{name} text" for name in self.fields)
+        self.sql(f"CREATE UNLOGGED TABLE {self.stage} (row_number integer, op text, {columns})")
+        frame = self.frame.with_row_index("row_number")
+        if OP_COLUMN not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(OP_COLUMN))
+        frame = frame.select(["row_number", OP_COLUMN, *self.spec.field_names])
+        buffer = io.BytesIO()
+        frame.write_csv(buffer, include_header=False, null_value="")
+        buffer.seek(0)
+        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.copy_expert(
+            f"COPY {self.stage} (row_number, op, {', '.join(self.fields)}) "
+            "FROM STDIN WITH (FORMAT csv)", buffer,
+        )
+        cursor.close()
+        done()
+
+    def _select_candidates(self) -> None:
+        """Rows not byte-identical to what the master holds: the only ones worth checking."""
+        done = self.timed("compare")
+        stage_hash = _raw_hash(self.spec, "s")
+        self.sql(
+            f"CREATE TEMP TABLE sync_cand ON COMMIT DROP AS "
+            f"SELECT s.*, {stage_hash} AS raw_hash FROM {self.stage} s "
+            f"LEFT JOIN {self.current} c ON c.{self.key} = s.{self.key} "
+            f"WHERE c.row_hash IS DISTINCT FROM {stage_hash} OR s.op IS NOT NULL"
+        )
+        candidates = self.sql("SELECT count(*) FROM sync_cand").scalar_one()
+        self.result.unchanged = self.frame.height - int(candidates)
+        done()
+
+    def _validate(self) -> None:
+        done = self.timed("validate")
+        spec = self.spec
+        problems: list[str] = []
+        key_only: list[str] = []
+        for f in spec.fields:
+            exprs = _problems(spec, f, f"s.{_q(f.name)}")
+            problems += exprs
+            if f.name == spec.key:
+                key_only = exprs
+        op_problem = (f"CASE WHEN s.op IS NOT NULL AND s.op NOT IN ('upsert', 'end') "
+                      f"THEN '{OP_COLUMN}{_SEP}not upsert or end' END")
+        # An end-of-validity row needs only a valid key.
+        self.sql(
+            "CREATE TEMP TABLE sync_checked ON COMMIT DROP AS SELECT s.row_number, "
+            f"CASE WHEN s.op = 'end' THEN array_remove(ARRAY[{', '.join([*key_only, op_problem])}]"
+            f", NULL) ELSE array_remove(ARRAY[{', '.join([*problems, op_problem])}], NULL) END "
+            "AS problems FROM sync_cand s"
+        )
+        # Duplicate keys in one file: which row is right cannot be decided, so none is
+        # applied. Unchanged rows already carry the canonical key; only candidates need
+        # normalising to be compared.
+        norm_key = _normalised(spec, spec.key_field, f"s.{self.key}")
+        self.sql(
+            "CREATE TEMP TABLE sync_dupes ON COMMIT DROP AS WITH keys AS ("
+            f"SELECT s.row_number, s.{self.key} AS k FROM {self.stage} s "
+            f"WHERE s.{self.key} IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM sync_cand c WHERE c.row_number = s.row_number) "
+            f"UNION ALL SELECT s.row_number, coalesce({norm_key}, s.{self.key}) "
+            f"FROM sync_cand s WHERE s.{self.key} IS NOT NULL), "
+            "dup AS (SELECT k FROM keys GROUP BY k HAVING count(*) > 1) "
+            "SELECT row_number FROM keys JOIN dup USING (k)"
+        )
+        self.sql(
+            "UPDATE sync_checked c SET problems = problems || "
+            f"ARRAY['{spec.key}{_SEP}the same key appears on more than one row of the file'] "
+            "FROM sync_dupes d WHERE d.row_number = c.row_number"
+        )
+        self.sql(
+            "INSERT INTO sync_quarantine (batch_id, row_number, field, reason, raw) "
+            f"SELECT :b, s.row_number, split_part(p, '{_SEP}', 1), split_part(p, '{_SEP}', 2), "
+            "to_jsonb(s) - 'row_number' - 'raw_hash' - 'op' "
+            "FROM sync_cand s JOIN sync_checked c USING (row_number), unnest(c.problems) AS p"
+        )
+        self.result.quarantined = int(self.sql(
+            "SELECT count(*) FROM sync_checked WHERE cardinality(problems) > 0").scalar_one())
+        typed = ", ".join(
+            f"{_normalised(spec, f, 's.' + _q(f.name))} AS {_q(f.name)}" for f in spec.fields
+        )
+        self.sql(
+            "CREATE TEMP TABLE sync_in ON COMMIT DROP AS "
+            f"SELECT s.row_number, coalesce(s.op, 'upsert') AS op, s.raw_hash, {typed} "
+            "FROM sync_cand s JOIN sync_checked c USING (row_number) "
+            "WHERE cardinality(c.problems) = 0 AND coalesce(s.op, 'upsert') = 'upsert'"
+        )
+        self.sql(
+            f"CREATE TEMP TABLE sync_end ON COMMIT DROP AS SELECT {norm_key} AS {self.key} "
+            "FROM sync_cand s JOIN sync_checked c USING (row_number) "
+            "WHERE cardinality(c.problems) = 0 AND s.op = 'end'"
+        )
+        done()
+
+    def _classify(self) -> None:
+        done = self.timed("classify")
+        fields_in = ", ".join(f"i.{name}" for name in self.fields)
+        fields_cur = ", ".join(f"c.{name}" for name in self.fields)
+        self.sql(
+            "CREATE TEMP TABLE sync_plan ON COMMIT DROP AS "
+            f"SELECT i.row_number, i.{self.key} AS key, c.version_id AS previous_version_id, "
+            f"CASE WHEN c.{self.key} IS NULL THEN 'created' "
+            f"WHEN ROW({fields_in}) IS NOT DISTINCT FROM ROW({fields_cur}) THEN 'unchanged' "
+            "WHEN c.valid_from < :as_of THEN 'changed' ELSE 'corrected' END AS kind, "
+            "CASE WHEN c.valid_from >= :as_of THEN c.valid_from ELSE CAST(:as_of AS date) END "
+            "AS valid_from "
+            f"FROM sync_in i LEFT JOIN {self.current} c ON c.{self.key} = i.{self.key}"
+        )
+        if self.mode == "full":
+            # Live keys the snapshot no longer carries. Keys of quarantined rows stay:
+            # a bad row must never remove a record.
+            norm_key = _normalised(self.spec, self.spec.key_field, f"s.{self.key}")
+            self.sql(
+                "CREATE TEMP TABLE sync_present ON COMMIT DROP AS "
+                f"SELECT s.{self.key} AS key FROM {self.stage} s WHERE s.{self.key} IS NOT NULL "
+                f"UNION SELECT {norm_key} FROM sync_cand s WHERE s.{self.key} IS NOT NULL "
+                f"AND mdr_check_{self.spec.key_field.validator}(s.{self.key}) IS NULL"
+                if self.spec.key_field.validator else
+                "CREATE TEMP TABLE sync_present ON COMMIT DROP AS "
+                f"SELECT s.{self.key} AS key FROM {self.stage} s WHERE s.{self.key} IS NOT NULL"
+            )
+            self.sql(
+                "CREATE TEMP TABLE sync_ending ON COMMIT DROP AS "
+                f"SELECT c.{self.key} AS key, c.version_id FROM {self.current} c "
+                f"WHERE NOT EXISTS (SELECT 1 FROM sync_present p WHERE p.key = c.{self.key})"
+            )
+        else:
+            self.sql(
+                "CREATE TEMP TABLE sync_ending ON COMMIT DROP AS "
+                f"SELECT c.{self.key} AS key, c.version_id FROM {self.current} c "
+                f"JOIN sync_end e ON e.{self.key} = c.{self.key}"
+            )
+        counts = dict(self.sql("SELECT kind, count(*) FROM sync_plan GROUP BY kind").all())
+        self.result.created = int(counts.get("created", 0))
+        self.result.changed = int(counts.get("changed", 0))
+        self.result.corrected = int(counts.get("corrected", 0))
+        self.result.unchanged += int(counts.get("unchanged", 0))
+        self.result.ended = int(self.sql("SELECT count(*) FROM sync_ending").scalar_one())
+        done()
+
+    def _write(self) -> None:
+        done = self.timed("apply")
+        fields = ", ".join(self.fields)
+        fields_i = ", ".join(f"i.{name}" for name in self.fields)
+        # Close the old beliefs first, so the exclusion constraint sees no overlap.
+        self.sql(
+            f"UPDATE {self.version} v SET valid_to = :as_of FROM sync_plan p "
+            "WHERE p.kind = 'changed' AND v.version_id = p.previous_version_id"
+        )
+        self.sql(
+            f"UPDATE {self.version} v SET superseded_at = now() FROM sync_plan p "
+            "WHERE p.kind = 'corrected' AND v.version_id = p.previous_version_id"
+        )
+        self.sql(
+            f"UPDATE {self.version} v SET valid_to = greatest(CAST(:as_of AS date), v.valid_from) "
+            "FROM sync_ending e WHERE v.version_id = e.version_id"
+        )
+        self.sql(
+            "CREATE TEMP TABLE sync_new ON COMMIT DROP AS WITH ins AS ("
+            f"INSERT INTO {self.version} ({fields}, valid_from, batch_id, source_row, row_hash) "
+            f"SELECT {fields_i}, p.valid_from, :b, i.row_number, i.raw_hash "
+            "FROM sync_in i JOIN sync_plan p USING (row_number) WHERE p.kind <> 'unchanged' "
+            f"RETURNING version_id, {self.key} AS key, recorded_at) SELECT * FROM ins"
+        )
+        self.sql(
+            f"DELETE FROM {self.current} c USING sync_ending e WHERE c.{self.key} = e.key"
+        )
+        self.sql(
+            f"DELETE FROM {self.current} c USING sync_plan p "
+            f"WHERE p.kind IN ('changed', 'corrected') AND c.{self.key} = p.key"
+        )
+        self.sql(
+            f"INSERT INTO {self.current} ({fields}, version_id, valid_from, recorded_at, "
+            f"batch_id, row_hash) SELECT {', '.join('v.' + f for f in self.fields)}, "
+            "v.version_id, v.valid_from, v.recorded_at, v.batch_id, v.row_hash "
+            f"FROM sync_new n JOIN {self.version} v ON v.version_id = n.version_id"
+        )
+        self.sql(
+            "INSERT INTO change_event (dataset, record_key, kind, version_id, "
+            "previous_version_id, batch_id) "
+            "SELECT :d, p.key, p.kind, n.version_id, p.previous_version_id, :b "
+            "FROM sync_plan p JOIN sync_new n ON n.key = p.key ORDER BY p.row_number"
+        )
+        self.sql(
+            "INSERT INTO change_event (dataset, record_key, kind, version_id, "
+            "previous_version_id, batch_id) "
+            "SELECT :d, e.key, 'ended', NULL, e.version_id, :b FROM sync_ending e ORDER BY e.key"
+        )
+        self.sql(f"DROP TABLE {self.stage}")
+        done()
+
+
+def sync_file(
+    engine: Engine,
+    dataset: str,
+    path: Path,
+    *,
+    mode: str = "full",
+    as_of: dt.date | None = None,
+    encoding: str | None = None,
+    mapping_path: Path | None = None,
+    archive_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> SyncResult:
+    """Read a snapshot or delta file (CSV or Parquet) and apply it.
+
+    Column problems (missing required or unknown columns, bad encoding) are
+    raised before anything is written.
+    """
+    from sync.mapping import load_mapping
+    from sync.sources import read_file
+
+    spec = get_dataset(dataset)
+    if mode not in MODES:
+        raise InvalidInput(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
+    (progress or (lambda _s: None))("reading")
+    mapping = load_mapping(mapping_path, spec=spec) if mapping_path else None
+    source = read_file(spec, path, encoding=encoding, mapping=mapping,
+                       extra_allowed=(OP_COLUMN,) if mode == "delta" else ())
+    return apply_snapshot(
+        engine, dataset, source.frame, source=source.source, sha256=source.sha256,
+        original=source.path, archive_dir=archive_dir, mode=mode, as_of=as_of,
+        progress=progress,
+    )

@@ -1,0 +1,204 @@
+"""Bitemporal apply: history, idempotence, quarantine, delta, as-of, locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from mdr.scheduler import advisory_key
+from sync.service import SyncAlreadyRunning, apply_snapshot
+from tests.factories import make
+from tests.sync.conftest import frame_of
+
+pytestmark = pytest.mark.db
+
+JAN, FEB, MAR = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
+
+
+def residents(n: int) -> list[dict]:
+    return [make("resident", status="alive", status_date=None) for _ in range(n)]
+
+
+def apply(engine, records, *, sha: str, as_of=JAN, mode="full", dataset="resident", frame=None):
+    return apply_snapshot(engine, dataset, frame if frame is not None else
+                          frame_of(dataset, records), source="test", sha256=sha, as_of=as_of,
+                          mode=mode)
+
+
+def scalar(engine, sql: str, **params):
+    with engine.connect() as conn:
+        return conn.execute(text(sql), params).scalar()
+
+
+def rows(engine, sql: str, **params):
+    with engine.connect() as conn:
+        return conn.execute(text(sql), params).mappings().all()
+
+
+def test_first_load_creates_versions_current_rows_and_events(master) -> None:
+    people = residents(20)
+    result = apply(master, people, sha="a")
+    assert (result.status, result.created, result.unchanged) == ("applied", 20, 0)
+    assert scalar(master, "SELECT count(*) FROM resident_version") == 20
+    assert scalar(master, "SELECT count(*) FROM resident") == 20
+    assert scalar(master, "SELECT count(*) FROM change_event WHERE kind = 'created'") == 20
+    batch = rows(master, "SELECT * FROM sync_batch WHERE batch_id = :b", b=result.batch_id)[0]
+    assert (batch["status"], batch["rows_read"], batch["rows_created"]) == ("applied", 20, 20)
+    assert scalar(master, "SELECT row_count FROM dataset_catalogue WHERE name = 'resident'") == 20
+    assert scalar(master, "SELECT last_sync_at FROM dataset_catalogue WHERE name = 'resident'")
+    stored = rows(master, "SELECT * FROM resident WHERE rrn = :k", k=people[0]["rrn"])[0]
+    assert stored["name"] == people[0]["name"]
+    assert stored["valid_from"] == JAN
+    assert stored["batch_id"] == result.batch_id
+
+
+def test_unchanged_reload_writes_nothing(master) -> None:
+    people = residents(10)
+    apply(master, people, sha="a")
+    again = apply(master, people, sha="b", as_of=FEB)
+    assert (again.created, again.changed, again.ended, again.unchanged) == (0, 0, 0, 10)
+    assert scalar(master, "SELECT count(*) FROM resident_version") == 10
+    assert scalar(master, "SELECT count(*) FROM change_event") == 10
+
+
+def test_same_file_twice_is_a_recorded_duplicate(master) -> None:
+    people = residents(5)
+    first = apply(master, people, sha="same")
+    second = apply(master, people, sha="same", as_of=FEB)
+    assert second.status == "duplicate"
+    assert second.duplicate_of == first.batch_id
+    assert scalar(master, "SELECT count(*) FROM resident_version") == 5
+    assert scalar(master, "SELECT status FROM sync_batch WHERE batch_id = :b",
+                  b=second.batch_id) == "duplicate"
+
+
+def test_changed_rows_make_new_versions_and_end_old_ones(master) -> None:
+    people = residents(10)
+    apply(master, people, sha="a")
+    people[3] = {**people[3], "name": "홍길동"}
+    result = apply(master, people, sha="b", as_of=FEB)
+    assert (result.changed, result.unchanged) == (1, 9)
+    history = rows(master, "SELECT name, valid_from, valid_to, superseded_at FROM "
+                   "resident_version WHERE rrn = :k ORDER BY valid_from", k=people[3]["rrn"])
+    assert [(h["valid_from"], h["valid_to"]) for h in history] == [(JAN, FEB), (FEB, None)]
+    assert history[1]["name"] == "홍길동"
+    assert all(h["superseded_at"] is None for h in history)
+    stored = scalar(master, "SELECT name FROM resident WHERE rrn = :k", k=people[3]["rrn"])
+    assert stored == "홍길동"
+    event = rows(master, "SELECT * FROM change_event WHERE kind = 'changed'")[0]
+    assert event["record_key"] == people[3]["rrn"]
+    assert event["previous_version_id"] is not None and event["version_id"] is not None
+
+
+def test_keys_absent_from_a_full_snapshot_end(master) -> None:
+    people = residents(6)
+    apply(master, people, sha="a")
+    result = apply(master, people[:4], sha="b", as_of=FEB)
+    assert (result.ended, result.unchanged) == (2, 4)
+    assert scalar(master, "SELECT count(*) FROM resident") == 4
+    ended = rows(master, "SELECT valid_to FROM resident_version WHERE rrn = :k",
+                 k=people[5]["rrn"])
+    assert [e["valid_to"] for e in ended] == [FEB]
+    assert scalar(master, "SELECT count(*) FROM change_event WHERE kind = 'ended'") == 2
+
+
+def test_delta_applies_only_given_rows_and_explicit_ends(master) -> None:
+    people = residents(6)
+    apply(master, people, sha="a")
+    newcomer = residents(1)[0]
+    changed = {**people[0], "name": "김철수"}
+    frame = frame_of("resident", [changed, newcomer, people[1]])
+    import polars as pl
+
+    frame = frame.with_columns(pl.Series("_op", ["upsert", None, "end"]))
+    result = apply(master, [], sha="d", as_of=FEB, mode="delta", frame=frame)
+    assert (result.changed, result.created, result.ended) == (1, 1, 1)
+    assert scalar(master, "SELECT count(*) FROM resident") == 6  # 6 + 1 new - 1 ended
+    assert scalar(master, "SELECT count(*) FROM resident WHERE rrn = :k",
+                  k=people[5]["rrn"]) == 1, "rows not in a delta are untouched"
+
+
+def test_as_of_sets_valid_from_and_same_day_change_is_a_correction(master) -> None:
+    people = residents(3)
+    apply(master, people, sha="a", as_of=MAR)
+    assert scalar(master, "SELECT min(valid_from) FROM resident_version") == MAR
+    fixed = [{**people[0], "name": "이영희"}, *people[1:]]
+    result = apply(master, fixed, sha="b", as_of=MAR)
+    assert (result.corrected, result.changed) == (1, 0)
+    versions = rows(master, "SELECT name, valid_from, valid_to, superseded_at FROM "
+                    "resident_version WHERE rrn = :k ORDER BY version_id", k=people[0]["rrn"])
+    assert versions[0]["superseded_at"] is not None and versions[0]["valid_to"] is None
+    assert (versions[1]["name"], versions[1]["valid_from"]) == ("이영희", MAR)
+    assert scalar(master, "SELECT count(*) FROM change_event WHERE kind = 'corrected'") == 1
+
+
+def test_bad_rows_are_quarantined_and_good_rows_applied(master) -> None:
+    people = residents(5)
+    apply(master, people, sha="a")
+    bad_date = {**people[0], "birth_date": "2024-02-30", "name": "바뀐이름"}
+    bad_code = {**people[1], "status": "on_holiday"}
+    missing = {**people[2], "name": None}
+    bad_key = {**make("resident"), "rrn": "9913321234567"}
+    result = apply(master, [bad_date, bad_code, missing, bad_key, *people[3:]], sha="b",
+                   as_of=FEB)
+    assert result.quarantined == 4
+    assert result.ended == 0, "a quarantined row must not end its record"
+    reasons = {(r["row_number"], r["field"]): r["reason"] for r in rows(
+        master, "SELECT * FROM sync_quarantine WHERE batch_id = :b", b=result.batch_id)}
+    assert reasons[(0, "birth_date")].startswith("not a date")
+    assert reasons[(1, "status")].startswith("not one of the codes")
+    assert reasons[(2, "name")] == "required"
+    assert (3, "rrn") in reasons
+    assert scalar(master, "SELECT name FROM resident WHERE rrn = :k",
+                  k=people[0]["rrn"]) == people[0]["name"], "the bad row changed nothing"
+    raw = rows(master, "SELECT raw FROM sync_quarantine WHERE batch_id = :b AND row_number = 2",
+               b=result.batch_id)[0]["raw"]
+    assert raw["rrn"] == people[2]["rrn"], "the rejected row is kept as received"
+
+
+def test_duplicate_keys_in_one_file_are_quarantined(master) -> None:
+    people = residents(3)
+    twin = {**people[0], "name": "쌍둥이"}
+    result = apply(master, [*people, twin], sha="a")
+    assert result.quarantined == 2
+    assert result.created == 2
+
+
+def test_identifier_spellings_are_normalised_and_match(master) -> None:
+    people = residents(2)
+    apply(master, people, sha="a")
+    spelled = [{**p, "rrn": p["rrn"][:6] + "-" + p["rrn"][6:]} for p in people]
+    result = apply(master, spelled, sha="b", as_of=FEB)
+    assert (result.unchanged, result.created, result.ended) == (2, 0, 0)
+
+
+def test_a_second_sync_of_the_same_dataset_is_refused(master) -> None:
+    with master.connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(:k)"),
+                       {"k": advisory_key("mdr-sync:resident")})
+        with pytest.raises(SyncAlreadyRunning, match="already running"):
+            apply(master, residents(1), sha="x")
+        holder.execute(text("SELECT pg_advisory_unlock(:k)"),
+                       {"k": advisory_key("mdr-sync:resident")})
+    assert apply(master, residents(1), sha="y").created == 1
+
+
+def test_an_interrupted_batch_is_marked_failed_by_the_next_run(master) -> None:
+    with master.begin() as conn:
+        conn.execute(text("INSERT INTO sync_batch (dataset, mode, source, status) "
+                          "VALUES ('resident', 'full', 'crashed', 'running')"))
+    apply(master, residents(1), sha="z")
+    stale = rows(master, "SELECT status, error FROM sync_batch WHERE source = 'crashed'")[0]
+    assert stale["status"] == "failed"
+    assert "interrupted" in stale["error"]
+
+
+def test_polymorphic_and_list_references_are_validated_per_kind(master) -> None:
+    vehicle = make("vehicle", owner_kind="corporation", owner_id=make("corporation")["crn"])
+    wrong = make("vehicle", owner_kind="resident", owner_id=make("corporation")["crn"][:12] + "x")
+    result = apply(master, [vehicle, wrong], sha="v", dataset="vehicle")
+    assert (result.created, result.quarantined) == (1, 1)
+    farm = make("farm_business", parcels=";".join(make("land_parcel")["pnu"] for _ in range(3)))
+    assert apply(master, [farm], sha="f", dataset="farm_business").created == 1

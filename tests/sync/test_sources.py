@@ -1,0 +1,555 @@
+"""Source adapters: agency files and queries into canonical text columns, strictly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import psycopg2
+import pytest
+from psycopg2 import sql
+
+from entities.registry import get_dataset
+from mdr.errors import DatabaseUnavailable, InvalidInput
+from sync.mapping import IGNORE, load_mapping, resolve_columns
+from sync.sources import file_sha256, read_file, read_postgres
+
+RESIDENT = get_dataset("resident")
+HAZARD = get_dataset("hazardous_substance")
+ADDRESS = get_dataset("address")
+
+RRN = "0012013234567"  # leading zeros: born 2000, must survive as text
+HEADER = (
+    "rrn,name,name_hanja,birth_date,sex,address_id,household_id,household_role,"
+    "move_in_date,status,status_date,region_code"
+)
+ROWS = [
+    f"{RRN},홍길동,洪吉童,2000-12-01,M,1111010100100010000000001,0000012345,head,"
+    "2020-03-01,active,,11110",
+    "8501012345678,김영희,,1985-01-01,F,2611010100100020000000002,0000067890,member,,active,,26110",
+]
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def resident_csv(
+    tmp_path: Path,
+    *,
+    header: str = HEADER,
+    rows: list[str] = ROWS,
+    name: str = "resident.csv",
+    newline: str = "\n",
+    bom: bool = False,
+) -> Path:
+    text = newline.join([header, *rows]) + newline
+    return write(tmp_path / name, ("\ufeff" if bom else "") + text)
+
+
+def message(exc: pytest.ExceptionInfo[InvalidInput]) -> str:
+    text = str(exc.value)
+    assert RRN not in text, "error messages must not quote values"
+    return text
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def test_utf8_with_bom_gives_canonical_text_columns(tmp_path: Path) -> None:
+    path = resident_csv(tmp_path, bom=True)
+    src = read_file(RESIDENT, path)
+    assert src.frame.columns == list(RESIDENT.field_names)
+    assert all(dtype == pl.String for dtype in src.frame.dtypes)
+    assert src.frame["rrn"].to_list() == [RRN, "8501012345678"]
+    assert src.frame["name"].to_list() == ["홍길동", "김영희"]
+    assert src.encoding == "utf-8"
+    assert src.path == path.absolute()
+    assert src.source == str(path.absolute())
+    assert src.extra_columns == ()
+
+
+def test_sha256_is_of_the_original_bytes(tmp_path: Path) -> None:
+    path = resident_csv(tmp_path, bom=True)
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert read_file(RESIDENT, path).sha256 == expected
+    assert file_sha256(path) == expected
+
+
+def test_cp949_with_encoding_matches_utf8(tmp_path: Path) -> None:
+    text = "\n".join([HEADER, *ROWS]) + "\n"
+    utf8 = read_file(RESIDENT, write(tmp_path / "u.csv", text))
+    for given in ("cp949", "euc-kr", "EUC_KR"):
+        cp949 = read_file(RESIDENT, write(tmp_path / "k.csv", text, "cp949"), encoding=given)
+        assert cp949.frame.equals(utf8.frame)
+        assert cp949.encoding == "cp949"
+    # the checksum is of the file as delivered, not of its UTF-8 transcoding
+    assert cp949.sha256 == hashlib.sha256(text.encode("cp949")).hexdigest()
+
+
+def test_cp949_without_encoding_says_which_option_to_pass(tmp_path: Path) -> None:
+    path = write(tmp_path / "k.csv", "\n".join([HEADER, *ROWS]) + "\n", "cp949")
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, path)
+    text = message(exc)
+    assert "not valid UTF-8" in text
+    assert "line 2" in text
+    assert "--encoding cp949" in text
+
+
+def test_utf8_accepts_explicit_spellings(tmp_path: Path) -> None:
+    path = resident_csv(tmp_path, bom=True)
+    for given in ("utf-8", "utf8", "utf-8-sig", "UTF-8"):
+        assert read_file(RESIDENT, path, encoding=given).encoding == "utf-8"
+    with pytest.raises(InvalidInput, match="starts with a UTF-8 byte-order mark"):
+        read_file(RESIDENT, path, encoding="cp949")
+    with pytest.raises(InvalidInput, match="unsupported encoding 'latin-1'"):
+        read_file(RESIDENT, path, encoding="latin-1")
+    utf16 = write(tmp_path / "u16.csv", "\ufeff" + HEADER + "\n", "utf-16-le")
+    with pytest.raises(InvalidInput, match="is UTF-16"):
+        read_file(RESIDENT, utf16)
+
+
+def test_values_stay_text_with_leading_zeros(tmp_path: Path) -> None:
+    rows = [
+        "0000000000001,가,,0001-01-01,M,0000000000000000000000001,000,head,,active,,00100",
+        "0012013234567,나,,2000-12-01,F,1111010100100010000000001,1.50,head,,active,,1e3",
+    ]
+    frame = read_file(RESIDENT, resident_csv(tmp_path, rows=rows)).frame
+    assert frame.row(0, named=True)["rrn"] == "0000000000001"
+    assert frame["household_id"].to_list() == ["000", "1.50"]
+    assert frame["region_code"].to_list() == ["00100", "1e3"]
+    assert frame["birth_date"].to_list() == ["0001-01-01", "2000-12-01"]
+
+
+def test_whitespace_is_stripped_and_empty_is_null(tmp_path: Path) -> None:
+    rows = [
+        f'  {RRN} ,"  홍길동  ",   ,2000-12-01,\tM\t,1111010100100010000000001,1,head,"",'
+        "active,\u3000,11110",
+    ]
+    frame = read_file(RESIDENT, resident_csv(tmp_path, rows=rows)).frame
+    row = frame.row(0, named=True)
+    assert row["rrn"] == RRN
+    assert row["name"] == "홍길동"
+    assert row["sex"] == "M"
+    assert row["name_hanja"] is None  # blanks only
+    assert row["move_in_date"] is None  # quoted empty
+    assert row["status_date"] is None  # ideographic space only
+
+
+def test_quoted_fields_embedded_separators_and_crlf(tmp_path: Path) -> None:
+    rows = [
+        f'{RRN},"홍, 길동","첫 줄\r\n둘째 줄",2000-12-01,M,1111010100100010000000001,'
+        '"say ""hi""",head,,active,,11110',
+        ROWS[1],
+    ]
+    src = read_file(RESIDENT, resident_csv(tmp_path, rows=rows, newline="\r\n"))
+    assert src.frame.height == 2
+    row = src.frame.row(0, named=True)
+    assert row["name"] == "홍, 길동"
+    assert row["name_hanja"] == "첫 줄\r\n둘째 줄"
+    assert row["household_id"] == 'say "hi"'
+    assert row["region_code"] == "11110"  # no stray carriage return
+    assert src.frame["region_code"][1] == "26110"
+
+
+def test_trailing_blank_lines_are_no_rows(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", "\r\n".join([HEADER, *ROWS]) + "\r\n\r\n\n")
+    assert read_file(RESIDENT, path).frame.height == 2
+
+
+def test_header_matches_by_normalised_name(tmp_path: Path) -> None:
+    header = (
+        "RRN, Name ,Name-Hanja,BIRTH DATE,sex,Address_ID,householdId,household role,"
+        "move in date,Status,status.date,REGION_CODE"
+    )
+    src = read_file(RESIDENT, resident_csv(tmp_path, header=header))
+    assert src.frame.columns == list(RESIDENT.field_names)
+    assert src.frame["name"].to_list() == ["홍길동", "김영희"]
+    assert src.frame["household_id"].to_list() == ["0000012345", "0000067890"]
+
+
+def test_header_record_spanning_lines(tmp_path: Path) -> None:
+    header = HEADER.replace("birth_date", '"birth\ndate"')
+    src = read_file(RESIDENT, resident_csv(tmp_path, header=header, bom=True))
+    assert src.frame["birth_date"].to_list() == ["2000-12-01", "1985-01-01"]
+    assert src.frame["rrn"].to_list() == [RRN, "8501012345678"]
+    with pytest.raises(InvalidInput, match=r"data row 1 \(0-based, header not counted; line 4\)"):
+        read_file(RESIDENT, resident_csv(tmp_path, header=header, rows=[ROWS[0], "x,y"]))
+
+
+def test_header_only_file_has_no_rows(tmp_path: Path) -> None:
+    for text in (HEADER, HEADER + "\n", HEADER + "\r\n\r\n"):
+        src = read_file(RESIDENT, write(tmp_path / "h.csv", text))
+        assert src.frame.height == 0
+        assert src.frame.columns == list(RESIDENT.field_names)
+        assert all(dtype == pl.String for dtype in src.frame.dtypes)
+
+
+def test_file_without_header_is_rejected(tmp_path: Path) -> None:
+    for text in ("", "\ufeff", "\n" + HEADER + "\n"):
+        with pytest.raises(InvalidInput, match="has no header row"):
+            read_file(RESIDENT, write(tmp_path / "e.csv", text))
+
+
+def test_optional_missing_column_becomes_null_column(tmp_path: Path) -> None:
+    header = HEADER.replace("name_hanja,", "").replace("move_in_date,", "")
+    rows = [
+        f"{RRN},홍길동,2000-12-01,M,1111010100100010000000001,0000012345,head,active,,11110",
+    ]
+    src = read_file(RESIDENT, resident_csv(tmp_path, header=header, rows=rows))
+    assert src.frame.columns == list(RESIDENT.field_names)
+    assert src.frame["name_hanja"].to_list() == [None]
+    assert src.frame["move_in_date"].dtype == pl.String
+    assert src.frame["rrn"].to_list() == [RRN]
+
+
+def test_missing_required_column_is_named_before_rows_are_read(tmp_path: Path) -> None:
+    header = HEADER.replace(",name,", ",").replace(",sex,", ",")
+    # the rows are ragged and not even UTF-8: the header check must come first
+    path = write(tmp_path / "r.csv", header + "\n" + f"{RRN},\xff\xfe\n", "latin-1")
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, path)
+    text = message(exc)
+    assert "missing required columns: name, sex;" in text
+    assert "the file has: rrn, name_hanja, birth_date" in text
+    assert "unknown" not in text
+    assert exc.value.extra["missing"] == ["name", "sex"]
+
+
+def test_unknown_column_is_an_error(tmp_path: Path) -> None:
+    header = HEADER + ",비고,memo"
+    rows = [row + ",x,y" for row in ROWS]
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, resident_csv(tmp_path, header=header, rows=rows))
+    text = message(exc)
+    assert "unknown columns: 비고, memo; map them with --mapping or remove them" in text
+    assert "missing" not in text
+
+
+def test_unknown_column_gets_a_suggested_mapping(tmp_path: Path) -> None:
+    header = HEADER.replace("rrn,", "주민등록번호,")
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, resident_csv(tmp_path, header=header))
+    text = message(exc)
+    assert "missing required columns: rrn" in text
+    assert "unknown columns: 주민등록번호" in text
+    assert "suggested mapping: 주민등록번호: rrn" in text
+
+
+def test_duplicate_and_unnamed_header_columns_are_rejected(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="duplicate column names: name"):
+        read_file(RESIDENT, resident_csv(tmp_path, header=HEADER + ", name ", rows=[]))
+    with pytest.raises(InvalidInput, match="column 13 of the header has no name"):
+        read_file(RESIDENT, resident_csv(tmp_path, header=HEADER + ",", rows=[]))
+    with pytest.raises(InvalidInput, match="columns 'rrn' and 'RRN' both map to field 'rrn'"):
+        read_file(RESIDENT, resident_csv(tmp_path, header=HEADER + ",RRN", rows=[]))
+
+
+@pytest.mark.parametrize(
+    ("bad", "fields"),
+    [
+        (f"{RRN},홍길동,,2000-12-01,M", "has 5 fields"),  # short: polars would pad it
+        (ROWS[0] + ",extra", "has 13 fields"),  # long
+        ("", "is empty"),  # blank line inside the data
+    ],
+)
+def test_ragged_row_is_named_by_row_and_line(tmp_path: Path, bad: str, fields: str) -> None:
+    # a quoted separator and line break before the bad row must not shift the count
+    rows = [ROWS[1], f'{RRN},"two,\nlines",,2000-12-01,M,1,2,head,,active,,11110', bad, ROWS[1]]
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, resident_csv(tmp_path, rows=rows))
+    text = message(exc)
+    assert f"data row 2 (0-based, header not counted; line 5) {fields}" in text
+    assert exc.value.extra["row"] == 2
+
+
+def test_ragged_first_row_and_broken_quote(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match=r"data row 0 .* has 2 fields, the header has 12"):
+        read_file(RESIDENT, resident_csv(tmp_path, rows=[f"{RRN},홍길동", ROWS[1]]))
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, resident_csv(tmp_path, rows=[ROWS[1], f'{RRN},"홍길동,,,']))
+    assert "data row 1" in message(exc)
+
+
+def test_pipe_separated_txt(tmp_path: Path) -> None:
+    text = "\n".join(line.replace(",", "|") for line in [HEADER, *ROWS]) + "\n"
+    src = read_file(RESIDENT, write(tmp_path / "resident.txt", text))
+    assert src.frame["rrn"].to_list() == [RRN, "8501012345678"]
+    assert src.frame["household_role"].to_list() == ["head", "member"]
+
+
+def test_row_order_is_preserved(tmp_path: Path) -> None:
+    keys = [f"{(i * 7919) % 10_000:013d}" for i in range(5_000)]
+    rows = [f"{k},이름{i},,1990-01-01,F,1,2,head,,active,,11110" for i, k in enumerate(keys)]
+    frame = read_file(RESIDENT, resident_csv(tmp_path, rows=rows)).frame
+    assert frame["rrn"].to_list() == keys
+    assert frame["name"].to_list() == [f"이름{i}" for i in range(5_000)]
+
+
+def test_file_not_found_unknown_extension_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match=r"file not found: .*nope\.csv"):
+        read_file(RESIDENT, tmp_path / "nope.csv")
+    path = resident_csv(tmp_path, name="resident.xlsx")
+    with pytest.raises(InvalidInput, match=r"unknown file extension '\.xlsx'"):
+        read_file(RESIDENT, path)
+    assert read_file(RESIDENT, path, file_format="csv").frame.height == 2
+    with pytest.raises(InvalidInput, match="unknown file format 'json'"):
+        read_file(RESIDENT, path, file_format="json")
+    with pytest.raises(InvalidInput, match="is a directory"):
+        read_file(RESIDENT, tmp_path, file_format="csv")
+
+
+# --- Parquet --------------------------------------------------------------------------------
+
+
+def test_parquet_typed_columns_become_canonical_text(tmp_path: Path) -> None:
+    typed = pl.DataFrame(
+        {
+            "cas_no": ["0007732-18-5", "64-17-5"],
+            "name_ko": [" 물 ", "에탄올"],
+            "name_en": ["water", ""],
+            "un_number": [None, 1170],  # an identifier an agency stored as a number
+            "threshold_kg": [Decimal("1.50"), Decimal("200.00")],
+            "content_threshold_pct": [25.5, float("nan")],
+            "hazard_class": ["toxic", "flammable"],
+            "designated_date": [dt.date(2001, 2, 3), dt.date(1999, 12, 31)],
+            "status": ["active", "active"],
+            "status_date": [dt.datetime(2020, 1, 1), None],  # a date stored as a timestamp
+        }
+    )
+    path = tmp_path / "hazard.parquet"
+    typed.write_parquet(path)
+    src = read_file(HAZARD, path)
+    assert src.frame.columns == list(HAZARD.field_names)
+    assert all(dtype == pl.String for dtype in src.frame.dtypes)
+    assert src.frame.to_dicts()[0] == {
+        "cas_no": "0007732-18-5",
+        "name_ko": "물",
+        "name_en": "water",
+        "formula": None,
+        "hazard_class": "toxic",
+        "un_number": None,
+        "threshold_kg": "1.50",
+        "content_threshold_pct": "25.5",
+        "notice_no": None,
+        "designated_date": "2001-02-03",
+        "status": "active",
+        "status_date": "2020-01-01",
+    }
+    second = src.frame.row(1, named=True)
+    assert (second["un_number"], second["name_en"], second["content_threshold_pct"]) == (
+        "1170",
+        None,
+        None,
+    )
+    assert src.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert src.encoding is None
+
+
+def test_parquet_integers_booleans_and_whole_floats(tmp_path: Path) -> None:
+    row = dict.fromkeys(ADDRESS.field_names, "x")
+    typed = pl.DataFrame([row, row]).with_columns(
+        building_main_no=pl.Series([12, 7], dtype=pl.Int32),
+        building_sub_no=pl.Series([0.0, None]),  # pandas stores nullable integers as floats
+        underground=pl.Series([True, False]),
+        postal_code=pl.Series(["03154", "00001"]),
+    )
+    path = tmp_path / "address.pq"
+    typed.write_parquet(path)
+    frame = read_file(ADDRESS, path).frame
+    assert frame["building_main_no"].to_list() == ["12", "7"]
+    assert frame["building_sub_no"].to_list() == ["0", None]
+    assert frame["underground"].to_list() == ["true", "false"]
+    assert frame["postal_code"].to_list() == ["03154", "00001"]
+
+
+def test_parquet_resolution_and_bad_files(tmp_path: Path) -> None:
+    path = tmp_path / "r.parquet"
+    pl.DataFrame({"RRN": [RRN], "memo": ["x"]}).write_parquet(path)
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, path)
+    text = message(exc)
+    assert "missing required columns: name, birth_date" in text
+    assert "unknown columns: memo" in text
+    broken = write(tmp_path / "broken.parquet", "not parquet")
+    with pytest.raises(InvalidInput, match="not a readable Parquet file"):
+        read_file(RESIDENT, broken)
+    with pytest.raises(InvalidInput, match="applies to CSV files only"):
+        read_file(RESIDENT, path, encoding="cp949")
+
+
+# --- mapping --------------------------------------------------------------------------------
+
+
+def test_flat_mapping_renames_columns(tmp_path: Path) -> None:
+    header = HEADER.replace("rrn,", "주민번호,").replace(",name,", ",성명,")
+    mapping_file = write(tmp_path / "m.yaml", "주민번호: rrn\n성명: name\n")
+    mapping = load_mapping(mapping_file, spec=RESIDENT)
+    assert mapping == {"주민번호": "rrn", "성명": "name"}
+    src = read_file(RESIDENT, resident_csv(tmp_path, header=header), mapping=mapping)
+    assert src.frame["rrn"].to_list() == [RRN, "8501012345678"]
+    assert src.frame["name"].to_list() == ["홍길동", "김영희"]
+
+
+def test_mapping_with_ignore_drops_and_reports_columns(tmp_path: Path) -> None:
+    header = HEADER.replace("rrn,", "주민번호,") + ",비고,담당자"
+    rows = [row + ",메모,담당" for row in ROWS]
+    mapping_file = write(
+        tmp_path / "m.yml", "columns:\n  주민번호: rrn\nignore:\n  - 비고\n  - 담당자\n"
+    )
+    mapping = load_mapping(mapping_file)
+    assert mapping == {"주민번호": "rrn", "비고": IGNORE, "담당자": IGNORE}
+    src = read_file(RESIDENT, resident_csv(tmp_path, header=header, rows=rows), mapping=mapping)
+    assert src.extra_columns == ("비고", "담당자")
+    assert src.frame.columns == list(RESIDENT.field_names)
+    assert src.frame["rrn"].to_list() == [RRN, "8501012345678"]
+
+
+def test_mapping_to_unknown_field_names_it(tmp_path: Path) -> None:
+    mapping_file = write(tmp_path / "m.yaml", "주민번호: rrn\n성명: full_name\n")
+    with pytest.raises(InvalidInput) as exc:
+        load_mapping(mapping_file, spec=RESIDENT)
+    text = str(exc.value)
+    assert "m.yaml" in text
+    assert "'full_name' (for column '성명')" in text
+    assert "valid fields: rrn, name, name_hanja" in text
+    # the same check applies when a mapping reaches read_file without a spec check
+    with pytest.raises(InvalidInput, match="full_name"):
+        read_file(RESIDENT, resident_csv(tmp_path), mapping=load_mapping(mapping_file))
+
+
+def test_mapping_file_errors(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match=r"several columns map to one field: a, b -> rrn"):
+        load_mapping(write(tmp_path / "dup.yaml", "a: rrn\nb: rrn\n"))
+    with pytest.raises(InvalidInput, match=r"bad\.yaml: invalid YAML at line 2"):
+        load_mapping(write(tmp_path / "bad.yaml", "a: rrn\nb: c: name\n"))
+    with pytest.raises(InvalidInput, match="has no field name"):
+        load_mapping(write(tmp_path / "empty.yaml", "a:\n"))
+    with pytest.raises(InvalidInput, match="both mapped and ignored"):
+        load_mapping(write(tmp_path / "both.yaml", "columns: {a: rrn}\nignore: [a]\n"))
+    with pytest.raises(InvalidInput, match="put the column name in quotes"):
+        load_mapping(write(tmp_path / "bool.yaml", "no: rrn\n"))
+    with pytest.raises(InvalidInput, match="not an empty file"):
+        load_mapping(write(tmp_path / "blank.yaml", ""))
+    with pytest.raises(InvalidInput, match="mapping file not found"):
+        load_mapping(tmp_path / "absent.yaml")
+
+
+def test_resolve_columns_reports_without_judging() -> None:
+    resolution = resolve_columns(
+        RESIDENT, ["주민번호", "NAME", "memo", "old"], {"주민번호": "rrn", "old": IGNORE}
+    )
+    assert resolution.rename == {"주민번호": "rrn", "NAME": "name"}
+    assert resolution.unknown == ("memo",)
+    assert resolution.ignored == ("old",)
+    assert resolution.missing[:2] == ("name_hanja", "birth_date")
+    assert "rrn" not in resolution.missing
+    with pytest.raises(InvalidInput, match="both map to field 'rrn'"):
+        resolve_columns(RESIDENT, ["주민번호", "rrn"], {"주민번호": "rrn"})
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+PG_URL = os.environ.get("MDR_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def agency_schema() -> Iterator[tuple[Any, str]]:
+    try:
+        conn = psycopg2.connect(PG_URL, connect_timeout=3)
+    except psycopg2.OperationalError as exc:
+        pytest.skip(f"PostgreSQL source test needs a server at {PG_URL}: {exc}".splitlines()[0])
+    conn.autocommit = True
+    schema = f"mdr_src_{uuid.uuid4().hex[:12]}"
+    with conn.cursor() as cur:
+        cur.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    try:
+        yield conn, schema
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+        conn.close()
+
+
+@pytest.mark.db
+def test_read_postgres_query(agency_schema: tuple[Any, str]) -> None:
+    conn, schema = agency_schema
+    with conn.cursor() as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                CREATE TABLE {}.addr (
+                    도로명주소관리번호 text, road_name text, building_main_no integer,
+                    building_sub_no integer, underground boolean, sido text, sigungu text,
+                    eupmyeondong text, legal_dong_code text, postal_code text,
+                    building_name text, pnu text, full_address text, status text,
+                    status_date date, region_code text, 비고 text
+                )
+                """
+            ).format(sql.Identifier(schema))
+        )
+        cur.execute(
+            sql.SQL(
+                """
+                INSERT INTO {}.addr VALUES
+                ('00111101010010001', '세종대로', 209, 0, false, '서울특별시', '종로구',
+                 '세종로', '1111011900', '03154', '', '1111011900100010000',
+                 E'서울특별시 종로구\\n세종대로 209', 'active', DATE '2021-05-06', '11110', 'x'),
+                ('00261101010020002', '해운대로', 1, NULL, true, '부산광역시', '해운대구',
+                 '우동', '2635010500', '48094', '  마린시티  ', '2635010500100020000',
+                 '부산광역시 해운대구 해운대로 1', 'active', NULL, '26350', 'y')
+                """
+            ).format(sql.Identifier(schema))
+        )
+    query = f"SELECT * FROM {schema}.addr ORDER BY 도로명주소관리번호 DESC;"
+    url = PG_URL
+    mapping = {"도로명주소관리번호": "road_address_id", "비고": IGNORE}
+    src = read_postgres(ADDRESS, url, query, mapping=mapping)
+    assert src.frame.columns == list(ADDRESS.field_names)
+    assert all(dtype == pl.String for dtype in src.frame.dtypes)
+    assert src.frame["road_address_id"].to_list() == ["00261101010020002", "00111101010010001"]
+    assert src.frame["building_sub_no"].to_list() == [None, "0"]
+    assert src.frame["underground"].to_list() == ["true", "false"]
+    assert src.frame["status_date"].to_list() == [None, "2021-05-06"]
+    assert src.frame["building_name"].to_list() == ["마린시티", None]
+    assert src.frame["full_address"][1] == "서울특별시 종로구\n세종대로 209"
+    assert src.extra_columns == ("비고",)
+    assert src.sha256 is None
+    assert src.path is None
+    assert src.source.startswith("postgresql://") and query.rstrip(";") in src.source
+
+    with pytest.raises(InvalidInput) as exc:
+        read_postgres(ADDRESS, url, f"SELECT * FROM {schema}.addr")
+    assert "unknown columns: 도로명주소관리번호, 비고" in str(exc.value)
+    assert "the query returns:" in str(exc.value)
+    with pytest.raises(InvalidInput, match=r"the query failed: .*no_such_table"):
+        read_postgres(ADDRESS, url, f"SELECT * FROM {schema}.no_such_table")
+    # a data error during COPY: PostgreSQL's text would quote the value, so it is withheld
+    columns = [f for f in ADDRESS.field_names if f not in {"road_address_id", "building_main_no"}]
+    cast_query = (
+        f"SELECT 도로명주소관리번호 AS road_address_id, full_address::int AS building_main_no, "
+        f"{', '.join(columns)} FROM {schema}.addr"
+    )
+    with pytest.raises(InvalidInput, match="invalid_text_representation") as exc:
+        read_postgres(ADDRESS, url, cast_query)
+    assert "서울" not in str(exc.value)
+
+
+def test_read_postgres_unreachable_names_host_not_password() -> None:
+    with pytest.raises(DatabaseUnavailable) as exc:
+        read_postgres(RESIDENT, "postgresql://agency:s3cret@127.0.0.1:1/registry", "SELECT 1")
+    text = str(exc.value)
+    assert "127.0.0.1:1/registry" in text
+    assert "s3cret" not in text
+    for url in ("mysql://agency@host/db", "postgresql://agency@host:port/db", "garbage"):
+        with pytest.raises(DatabaseUnavailable, match="not a PostgreSQL URL"):
+            read_postgres(RESIDENT, url, "SELECT 1")
