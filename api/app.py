@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from fastapi import FastAPI
 
 import mdr
-from api.middleware import RequestIdMiddleware
+from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from api.problems import install_problem_handlers
-from api.routes import health
+from api.records_service import RecordService, TokenBucket
+from api.routes import catalogue, changes, health, portal, records, subject
+from mdr.access.audit import AuditWriter
+from mdr.access.secrets import server_secret
 from mdr.db.engine import Database, ReadSessions, resolve_database, session_factory
 from mdr.logging import configure_logging
 from mdr.settings import Settings, get_settings
@@ -34,12 +38,37 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     engine = database.engine("api", pool_size=settings.pool_size)
     read_engines = database.read_engines("api", pool_size=settings.pool_size)
 
+    secret = server_secret(settings)
+
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
-        for read_engine in read_engines:
-            read_engine.dispose()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The hot read path and the access log use asyncpg; reads may go to a replica,
+        # the access log always goes to the primary.
+        read_url = (database.replica_urls or [database.url])[0]
+        # min_size=0: no connection at start-up, so /healthz answers while the database is
+        # down and /readyz says why.
+        read_pool = await asyncpg.create_pool(
+            read_url, min_size=0, max_size=settings.pool_size,
+            server_settings={"application_name": "mdr-api"})
+        write_pool = read_pool if read_url == database.url else await asyncpg.create_pool(
+            database.url, min_size=0, max_size=max(2, settings.pool_size // 2),
+            server_settings={"application_name": "mdr-api-audit"})
+        audit = AuditWriter(write_pool, settings.audit_flush_ms)
+        audit.start()
+        app.state.audit = audit
+        app.state.records = RecordService(
+            read_pool, audit, secret,
+            TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst))
+        try:
+            yield
+        finally:
+            await audit.stop()
+            await read_pool.close()
+            if write_pool is not read_pool:
+                await write_pool.close()
+            engine.dispose()
+            for read_engine in read_engines:
+                read_engine.dispose()
 
     app = FastAPI(
         title="mdr: National Master Data Repository API",
@@ -52,7 +81,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.read_sessions = ReadSessions(read_engines)
+    app.state.secret = secret
     install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestIdMiddleware)
-    app.include_router(health.router)
+    for router in (health.router, catalogue.router, records.router, changes.router,
+                   subject.router, portal.router):
+        app.include_router(router)
     return app

@@ -8,7 +8,8 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import unexpected_problem
+from api.problems import problem_response, unexpected_problem
+from mdr.errors import PayloadTooLarge
 from mdr.logging import request_id_var
 
 log = logging.getLogger(__name__)
@@ -57,3 +58,36 @@ class RequestIdMiddleware:
                 await unexpected_problem(scope["path"])(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with 413 (by header, and while streaming)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise PayloadTooLarge(f"the request body exceeds {self.max_bytes} bytes")
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            413, PayloadTooLarge.slug, PayloadTooLarge.title,
+            f"the request body exceeds {self.max_bytes} bytes", scope["path"])
+        await response(scope, receive, send)

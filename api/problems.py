@@ -39,6 +39,12 @@ _HTTP_SLUGS = {
 }
 
 
+def _instance(request: Request) -> str:
+    """The route template when one matched: a concrete path may hold a personal identifier."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", None) or request.url.path)
+
+
 def problem_response(
     status: int,
     slug: str,
@@ -54,7 +60,7 @@ def problem_response(
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": request if isinstance(request, str) else request.url.path,
+        "instance": request if isinstance(request, str) else _instance(request),
     }
     request_id = request_id_var.get()
     if request_id:
@@ -70,8 +76,10 @@ async def _mdr_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MdrError)
     if exc.status >= 500:
         log.error("request failed: %s", exc.detail, extra={"problem": exc.slug})
+    retry_after = getattr(exc, "retry_after", None)
     return problem_response(
-        exc.status, exc.slug, exc.title, exc.detail, request, extra=exc.extra or None
+        exc.status, exc.slug, exc.title, exc.detail, request, extra=exc.extra or None,
+        headers={"Retry-After": str(retry_after)} if retry_after is not None else None,
     )
 
 

@@ -85,3 +85,45 @@ class Forbidden(MdrError):
     slug = "forbidden"
     title = "Forbidden"
     status = 403
+
+
+class NoGrant(Forbidden):
+    slug = "no-grant"
+    title = "No grant for this dataset"
+
+
+class FieldNotGranted(Forbidden):
+    slug = "field-not-granted"
+    title = "Fields not granted"
+
+
+class PurposeNotGranted(Forbidden):
+    slug = "purpose-not-granted"
+    title = "Purpose not granted"
+
+
+class RecordNotFound(NotFound):
+    slug = "record-not-found"
+    title = "Record not found"
+
+
+class PersonalKeyInUrl(MdrError):
+    slug = "personal-key-in-url"
+    title = "Personal identifiers must not travel in URLs"
+    status = 400
+
+
+class PayloadTooLarge(MdrError):
+    slug = "payload-too-large"
+    title = "Request too large"
+    status = 413
+
+
+class RateLimited(MdrError):
+    slug = "rate-limited"
+    title = "Too many requests"
+    status = 429
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from mdr.errors import ConfigurationError
@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     )
     sync_retries: int = Field(default=3, ge=0, le=20)
     sync_retry_backoff_seconds: int = Field(default=300, ge=1, le=86400)
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Server secret for identifier HMACs in the access log and subject tokens. "
+        "Unset: generated once into MDR_DATA_DIR/secret.key. Set it in production and share "
+        "it between all API processes.",
+    )
+    rate_limit_per_second: float = Field(default=2000.0, gt=0, le=1_000_000,
+                                         description="Requests per second per API key.")
+    rate_limit_burst: int = Field(default=4000, ge=1, le=10_000_000)
+    max_request_bytes: int = Field(default=1_048_576, ge=1024, le=100_000_000)
+    audit_flush_ms: float = Field(default=2.0, ge=0.0, le=1000.0,
+                                  description="Longest wait to group audit rows into one commit.")
     demo_scale: int = Field(default=10_000, ge=0, le=1_000_000,
                             description="Residents in the demo data `mdr up` loads (0: none).")
 

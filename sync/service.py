@@ -12,9 +12,11 @@ The whole apply is set-based SQL inside one transaction:
 4. each valid row is classified against the current table: created, changed
    (the old version's validity ends at the as-of date), corrected (the as-of
    date does not move past the current version's start, so the old version is
-   superseded instead), or unchanged; in full mode, live keys absent from the
-   snapshot end their validity (keys of quarantined rows are kept, so bad input
-   never removes a record);
+   replaced), or unchanged; in full mode, live keys absent from the snapshot
+   end their validity (keys of quarantined rows are kept, so bad input never
+   removes a record). Versions are never edited: the old belief is superseded
+   (``superseded_at``) and, for a change or an end, a closed copy with
+   ``valid_to`` set is recorded, so reads "as recorded at T" stay exact;
 5. versions, current rows, outbox events, the batch ledger row and the
    catalogue's row count are written in that same transaction.
 
@@ -507,18 +509,30 @@ class _Apply:
         done = self.timed("apply")
         fields = ", ".join(self.fields)
         fields_i = ", ".join(f"i.{name}" for name in self.fields)
-        # Close the old beliefs first, so the exclusion constraint sees no overlap.
-        self.sql(
-            f"UPDATE {self.version} v SET valid_to = :as_of FROM sync_plan p "
-            "WHERE p.kind = 'changed' AND v.version_id = p.previous_version_id"
-        )
+        # Bitemporal: a version is never edited (so "as recorded at T" stays true). A
+        # changed or ended version is superseded, and a closed copy records its validity
+        # ending at the as-of date; a corrected one is superseded and replaced. Old beliefs
+        # are closed first, so the exclusion constraint sees no overlap.
         self.sql(
             f"UPDATE {self.version} v SET superseded_at = now() FROM sync_plan p "
-            "WHERE p.kind = 'corrected' AND v.version_id = p.previous_version_id"
+            "WHERE p.kind IN ('changed', 'corrected') AND v.version_id = p.previous_version_id"
         )
         self.sql(
-            f"UPDATE {self.version} v SET valid_to = greatest(CAST(:as_of AS date), v.valid_from) "
-            "FROM sync_ending e WHERE v.version_id = e.version_id"
+            f"UPDATE {self.version} v SET superseded_at = now() FROM sync_ending e "
+            "WHERE v.version_id = e.version_id"
+        )
+        fields_v = ", ".join(f"v.{name}" for name in self.fields)
+        self.sql(
+            "CREATE TEMP TABLE sync_closed ON COMMIT DROP AS WITH closing AS ("
+            "SELECT previous_version_id AS version_id, CAST(:as_of AS date) AS valid_to "
+            "FROM sync_plan WHERE kind = 'changed' UNION ALL "
+            "SELECT version_id, NULL FROM sync_ending), ins AS ("
+            f"INSERT INTO {self.version} ({fields}, valid_from, valid_to, batch_id, source_row, "
+            f"row_hash) SELECT {fields_v}, v.valid_from, "
+            "coalesce(c.valid_to, greatest(CAST(:as_of AS date), v.valid_from)), :b, "
+            f"v.source_row, v.row_hash FROM {self.version} v "
+            "JOIN closing c ON c.version_id = v.version_id "
+            f"RETURNING version_id, {self.key} AS key) SELECT * FROM ins"
         )
         self.sql(
             "CREATE TEMP TABLE sync_new ON COMMIT DROP AS WITH ins AS ("
@@ -549,7 +563,8 @@ class _Apply:
         self.sql(
             "INSERT INTO change_event (dataset, record_key, kind, version_id, "
             "previous_version_id, batch_id) "
-            "SELECT :d, e.key, 'ended', NULL, e.version_id, :b FROM sync_ending e ORDER BY e.key"
+            "SELECT :d, e.key, 'ended', c.version_id, e.version_id, :b FROM sync_ending e "
+            "JOIN sync_closed c ON c.key = e.key ORDER BY e.key"
         )
         self.sql(f"DROP TABLE {self.stage}")
         done()

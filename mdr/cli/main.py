@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from mdr.cli import common, datasets_cmd, sync_cmd
+from mdr.cli import access_cmd, common, datasets_cmd, sync_cmd
 from mdr.errors import ConfigurationError, MdrError
 
 app = typer.Typer(
@@ -31,6 +31,9 @@ db_app = typer.Typer(help="Database schema: upgrade, downgrade, show the revisio
 app.add_typer(db_app, name="db")
 app.add_typer(datasets_cmd.app, name="datasets")
 app.add_typer(sync_cmd.app, name="sync")
+app.add_typer(access_cmd.keys_app, name="keys")
+app.add_typer(access_cmd.subjects_app, name="subjects")
+app.add_typer(access_cmd.audit_app, name="audit")
 
 HostOption = Annotated[
     str | None, typer.Option("--host", help="Address to listen on (default MDR_API_HOST).")

@@ -80,11 +80,14 @@ def test_changed_rows_make_new_versions_and_end_old_ones(master) -> None:
     people[3] = {**people[3], "name": "홍길동"}
     result = apply(master, people, sha="b", as_of=FEB)
     assert (result.changed, result.unchanged) == (1, 9)
-    history = rows(master, "SELECT name, valid_from, valid_to, superseded_at FROM "
-                   "resident_version WHERE rrn = :k ORDER BY valid_from", k=people[3]["rrn"])
+    history = rows(master, "SELECT name, valid_from, valid_to FROM resident_version "
+                   "WHERE rrn = :k AND superseded_at IS NULL ORDER BY valid_from",
+                   k=people[3]["rrn"])
     assert [(h["valid_from"], h["valid_to"]) for h in history] == [(JAN, FEB), (FEB, None)]
     assert history[1]["name"] == "홍길동"
-    assert all(h["superseded_at"] is None for h in history)
+    superseded = rows(master, "SELECT valid_to FROM resident_version WHERE rrn = :k "
+                      "AND superseded_at IS NOT NULL", k=people[3]["rrn"])
+    assert [s["valid_to"] for s in superseded] == [None], "the old belief is kept as it was"
     stored = scalar(master, "SELECT name FROM resident WHERE rrn = :k", k=people[3]["rrn"])
     assert stored == "홍길동"
     event = rows(master, "SELECT * FROM change_event WHERE kind = 'changed'")[0]
@@ -98,8 +101,8 @@ def test_keys_absent_from_a_full_snapshot_end(master) -> None:
     result = apply(master, people[:4], sha="b", as_of=FEB)
     assert (result.ended, result.unchanged) == (2, 4)
     assert scalar(master, "SELECT count(*) FROM resident") == 4
-    ended = rows(master, "SELECT valid_to FROM resident_version WHERE rrn = :k",
-                 k=people[5]["rrn"])
+    ended = rows(master, "SELECT valid_to FROM resident_version WHERE rrn = :k "
+                 "AND superseded_at IS NULL", k=people[5]["rrn"])
     assert [e["valid_to"] for e in ended] == [FEB]
     assert scalar(master, "SELECT count(*) FROM change_event WHERE kind = 'ended'") == 2
 
@@ -129,6 +132,7 @@ def test_as_of_sets_valid_from_and_same_day_change_is_a_correction(master) -> No
     assert (result.corrected, result.changed) == (1, 0)
     versions = rows(master, "SELECT name, valid_from, valid_to, superseded_at FROM "
                     "resident_version WHERE rrn = :k ORDER BY version_id", k=people[0]["rrn"])
+    assert len(versions) == 2, "a correction replaces the belief; it closes nothing"
     assert versions[0]["superseded_at"] is not None and versions[0]["valid_to"] is None
     assert (versions[1]["name"], versions[1]["valid_from"]) == ("이영희", MAR)
     assert scalar(master, "SELECT count(*) FROM change_event WHERE kind = 'corrected'") == 1

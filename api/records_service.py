@@ -1,0 +1,416 @@
+"""Reading authoritative records for agencies: grants, fields, time travel, audit.
+
+Every read goes through :meth:`RecordService.authorize` (dataset granted, purpose
+declared and granted, fields within the grant), fetches from PostgreSQL with
+asyncpg (the hot path), and writes one access-log row per served record
+through the group-committing :class:`~mdr.access.audit.AuditWriter` before the
+caller may answer. Queries are generated from the dataset specs.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from entities.identifiers import VALIDATORS
+from entities.registry import get_dataset
+from entities.spec import PII, DatasetSpec, FieldType, SearchKind
+from mdr.access.audit import AuditEntry, AuditWriter
+from mdr.access.keys import PRINCIPAL_SQL, ROLES, Principal, key_digest, principal_from_rows
+from mdr.access.secrets import identifier_hmac
+from mdr.errors import (
+    FieldNotGranted,
+    InvalidInput,
+    NoGrant,
+    PurposeNotGranted,
+    RateLimited,
+    RecordNotFound,
+    Unauthorized,
+)
+
+MAX_BATCH = 1000
+MAX_PAGE = 500
+PRINCIPAL_TTL_SECONDS = 10.0  # a revoked key stops working within this time
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    principal: Principal
+    purpose: str
+    request_id: str
+    route: str
+
+
+@dataclass(frozen=True)
+class Authorized:
+    spec: DatasetSpec
+    fields: tuple[str, ...]
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+class _Queries:
+    """SQL for one dataset, built once from its spec."""
+
+    def __init__(self, spec: DatasetSpec) -> None:
+        key, cols = _q(spec.key), ", ".join(_q(f) for f in spec.field_names)
+        cur, ver = _q(spec.current_table), _q(spec.version_table)
+        self.current = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
+                        f"recorded_at, batch_id FROM {cur} WHERE {key} = ANY($1::text[])")
+        self.as_of = (
+            f"SELECT DISTINCT ON ({key}) {cols}, version_id, valid_from, valid_to, recorded_at, "
+            f"batch_id FROM {ver} WHERE {key} = ANY($1::text[]) AND valid_period @> $2::date "
+            "AND recorded_at <= $3 AND (superseded_at IS NULL OR superseded_at > $3) "
+            f"ORDER BY {key}, recorded_at DESC"
+        )
+        self.history = (
+            f"SELECT {cols}, version_id, valid_from, valid_to, recorded_at, superseded_at, "
+            f"batch_id FROM {ver} WHERE {key} = $1 ORDER BY valid_from, recorded_at"
+        )
+        self.by_version = (
+            f"SELECT {cols}, version_id, valid_from, valid_to, recorded_at, batch_id "
+            f"FROM {ver} WHERE version_id = ANY($1::bigint[])"
+        )
+        self.page = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
+                     f"recorded_at, batch_id FROM {cur} ORDER BY {key} LIMIT $1 OFFSET $2")
+        self.cols, self.key, self.table = cols, key, cur
+
+
+def _cast(spec: DatasetSpec, field: str) -> str:
+    return {FieldType.DATE: "::date", FieldType.INTEGER: "::bigint",
+            FieldType.DECIMAL: "::numeric", FieldType.BOOLEAN: "::boolean"}.get(
+        spec.field_spec(field).type, "::text")
+
+
+def normalise_key(spec: DatasetSpec, raw: str) -> str | None:
+    """The canonical key, or None when it cannot be one (then it is simply not found)."""
+    validator = spec.key_field.validator
+    if validator is None:
+        return raw.strip() or None
+    check = VALIDATORS[validator].check(raw)
+    return check.value if check.value is not None else None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | bool | float):
+        return value
+    return str(value)  # Decimal
+
+
+class TokenBucket:
+    """Per-key rate limit, in process (each API worker limits its share)."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self._state: dict[str, tuple[float, float]] = {}
+
+    def take(self, key_id: str, cost: float = 1.0) -> None:
+        now = time.monotonic()
+        tokens, last = self._state.get(key_id, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens < cost:
+            self._state[key_id] = (tokens, now)
+            wait = max(1, int((cost - tokens) / self.rate + 0.999))
+            raise RateLimited(f"rate limit of {self.rate:g} requests per second exceeded",
+                              retry_after=wait)
+        self._state[key_id] = (tokens - cost, now)
+
+
+class RecordService:
+    def __init__(self, pool: Any, audit: AuditWriter, secret: bytes, limiter: TokenBucket) -> None:
+        self.pool, self.audit, self.secret, self.limiter = pool, audit, secret, limiter
+        self._queries: dict[str, _Queries] = {}
+        self._principals: dict[str, tuple[float, Principal | None]] = {}
+
+    # -- authentication and authorisation ------------------------------------------------
+    async def authenticate(self, presented: str) -> Principal:
+        digest = key_digest(presented)
+        cached = self._principals.get(digest)
+        now = time.monotonic()
+        if cached is None or now - cached[0] > PRINCIPAL_TTL_SECONDS:
+            rows = await self.pool.fetch(PRINCIPAL_SQL, digest)
+            cached = (now, principal_from_rows(rows))
+            if len(self._principals) > 10_000:
+                self._principals.clear()
+            self._principals[digest] = cached
+        principal = cached[1]
+        if principal is None:
+            raise Unauthorized("the API key is unknown, revoked or expired")
+        self.limiter.take(principal.key_id)
+        return principal
+
+    def authorize(self, principal: Principal, dataset: str, purpose: str | None,
+                  requested: list[str] | None) -> Authorized:
+        spec = get_dataset(dataset)
+        grant = principal.grants.get(dataset)
+        if grant is None:
+            raise NoGrant(f"this key has no grant for {dataset}")
+        if not purpose:
+            raise InvalidInput("declare the purpose of the request in the X-Purpose header",
+                               errors=[{"field": "X-Purpose", "message": "required"}])
+        if purpose not in grant.purposes:
+            raise PurposeNotGranted(f"purpose {purpose!r} is not granted for {dataset}; "
+                                    f"granted: {', '.join(sorted(grant.purposes))}")
+        allowed = spec.field_names if grant.fields is None else tuple(
+            f for f in spec.field_names if f in grant.fields)
+        if requested is None:
+            return Authorized(spec, allowed)
+        unknown = [f for f in requested if f not in spec.field_names]
+        if unknown:
+            raise InvalidInput(f"{dataset} has no field(s): {', '.join(unknown)}",
+                               errors=[{"field": "fields", "message": "unknown: "
+                                        + ", ".join(unknown)}])
+        refused = [f for f in requested if f not in allowed]
+        if refused:
+            raise FieldNotGranted(f"fields not granted: {', '.join(refused)}", fields=refused)
+        return Authorized(spec, tuple(dict.fromkeys(requested)))
+
+    def queries(self, spec: DatasetSpec) -> _Queries:
+        if spec.name not in self._queries:
+            self._queries[spec.name] = _Queries(spec)
+        return self._queries[spec.name]
+
+    # -- shaping and auditing ---------------------------------------------------------
+    async def _flags(self, dataset: str, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
+        rows = await self.pool.fetch(
+            "SELECT record_key, field, status, reason, raised_at FROM field_flag "
+            "WHERE dataset = $1 AND record_key = ANY($2::text[]) AND cleared_at IS NULL",
+            dataset, keys)
+        flags: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            flags.setdefault(row["record_key"], []).append({
+                "field": row["field"], "status": row["status"], "reason": row["reason"],
+                "raised_at": row["raised_at"].isoformat()})
+        return flags
+
+    def shape(self, auth: Authorized, row: Any,
+              flags: list[dict[str, Any]] | None) -> dict[str, Any]:
+        spec = auth.spec
+        provenance = {
+            "owner": spec.owner.code,
+            "batch_id": row["batch_id"],
+            "version_id": row["version_id"],
+            "valid_from": _jsonable(row["valid_from"]),
+            "valid_to": _jsonable(row["valid_to"]),
+            "recorded_at": _jsonable(row["recorded_at"]),
+        }
+        return {
+            "key": row[spec.key],
+            "data": {f: _jsonable(row[f]) for f in auth.fields},
+            "provenance": provenance,
+            "flags": [f for f in (flags or []) if f["field"] in auth.fields],
+        }
+
+    def _subjects(self, spec: DatasetSpec, row: Any) -> tuple[str, ...]:
+        values = {row[f.name] for f in spec.fields
+                  if f.pii is PII.UNIQUE_IDENTIFIER and row[f.name] is not None}
+        return tuple(sorted(identifier_hmac(self.secret, str(v)) for v in values))
+
+    async def record_access(self, ctx: ReadContext, auth: Authorized, rows: list[Any]) -> None:
+        now = dt.datetime.now(dt.UTC)
+        spec = auth.spec
+        await self.audit.record([
+            AuditEntry(now, ctx.principal.agency_code, ctx.principal.key_id, spec.name,
+                       str(row[spec.key]), identifier_hmac(self.secret, str(row[spec.key])),
+                       self._subjects(spec, row), auth.fields, ctx.purpose, ctx.request_id,
+                       ctx.route)
+            for row in rows
+        ])
+
+    # -- reads ----------------------------------------------------------------------
+    async def fetch_keys(self, auth: Authorized, keys: list[str], valid_at: dt.date | None,
+                         recorded_at: dt.datetime | None) -> dict[str, Any]:
+        q = self.queries(auth.spec)
+        if valid_at is None and recorded_at is None:
+            rows = await self.pool.fetch(q.current, keys)
+        else:
+            recorded = recorded_at or dt.datetime.now(dt.UTC)
+            valid = valid_at or recorded.astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+            rows = await self.pool.fetch(q.as_of, keys, valid, recorded)
+        return {row[auth.spec.key]: row for row in rows}
+
+    async def lookup(self, ctx: ReadContext, auth: Authorized, keys: list[str],
+                     valid_at: dt.date | None, recorded_at: dt.datetime | None) -> dict[str, Any]:
+        canonical = [normalise_key(auth.spec, k) for k in keys]
+        wanted = sorted({k for k in canonical if k is not None})
+        found = await self.fetch_keys(auth, wanted, valid_at, recorded_at) if wanted else {}
+        flags = await self._flags(auth.spec.name, list(found)) if found else {}
+        records, not_found, served = [], [], []
+        for raw, key in zip(keys, canonical, strict=True):
+            row = found.get(key) if key is not None else None
+            if row is None:
+                not_found.append(raw)
+                continue
+            records.append(self.shape(auth, row, flags.get(str(key))))
+            served.append(row)
+        await self.record_access(ctx, auth, served)
+        return {"records": records, "not_found": not_found}
+
+    async def get_one(self, ctx: ReadContext, auth: Authorized, key: str,
+                      valid_at: dt.date | None, recorded_at: dt.datetime | None
+                      ) -> tuple[dict[str, Any], str]:
+        result = await self.lookup(ctx, auth, [key], valid_at, recorded_at)
+        if not result["records"]:
+            raise RecordNotFound(f"no {auth.spec.name} record with that key")
+        record = result["records"][0]
+        tag = hashlib.sha256(orjson.dumps(
+            [record["provenance"]["version_id"], auth.fields, record["flags"]])).hexdigest()[:32]
+        return record, f'"{tag}"'
+
+    async def history(self, ctx: ReadContext, auth: Authorized, key: str) -> dict[str, Any]:
+        canonical = normalise_key(auth.spec, key)
+        rows = await self.pool.fetch(self.queries(auth.spec).history, canonical) if canonical \
+            else []
+        if not rows:
+            raise RecordNotFound(f"no {auth.spec.name} record with that key")
+        versions = []
+        for row in rows:
+            shaped = self.shape(auth, row, None)
+            shaped["provenance"]["superseded_at"] = _jsonable(row["superseded_at"])
+            versions.append(shaped)
+        await self.record_access(ctx, auth, list(rows))
+        return {"key": canonical, "versions": versions}
+
+    async def search(self, ctx: ReadContext, auth: Authorized, search_type: str, *,
+                     params: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
+        spec = auth.spec
+        search = next((s for s in spec.searches if s.name == search_type), None)
+        if search is None:
+            raise InvalidInput(
+                f"{spec.name} has no search type {search_type!r}; types: "
+                + ", ".join(s.name for s in spec.searches),
+                errors=[{"field": "type", "message": "unknown search type"}])
+        missing = [f for f in search.fields if params.get(f) in (None, "")]
+        if missing:
+            raise InvalidInput(f"search {search.name} needs: {', '.join(missing)}",
+                               errors=[{"field": f"params.{f}", "message": "required"}
+                                       for f in missing])
+        q = self.queries(spec)
+        clauses, args = [], []
+        for position, field in enumerate(search.fields):
+            value = self._search_value(spec, field, params[field])
+            args.append(value)
+            ref = f"${len(args)}"
+            last = position == len(search.fields) - 1
+            if search.kind is SearchKind.TRIGRAM:
+                clauses.append(f"{_q(field)} % {ref}")
+            elif search.kind is SearchKind.PREFIX and last:
+                args[-1] = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                clauses.append(f"{_q(field)} LIKE {ref} || '%'")
+            else:
+                clauses.append(f"{_q(field)} = {ref}{_cast(spec, field)}")
+        after = _decode_cursor(cursor, search.name) if cursor else None
+        if after is not None:
+            args.append(after)
+            clauses.append(f"{q.key} > ${len(args)}")
+        args.append(limit + 1)
+        rows = await self.pool.fetch(
+            f"SELECT {q.cols}, version_id, valid_from, NULL::date AS valid_to, recorded_at, "
+            f"batch_id FROM {q.table} WHERE {' AND '.join(clauses)} ORDER BY {q.key} "
+            f"LIMIT ${len(args)}", *args)
+        page, more = list(rows[:limit]), len(rows) > limit
+        flags = await self._flags(spec.name, [r[spec.key] for r in page]) if page else {}
+        await self.record_access(ctx, auth, page)
+        return {
+            "records": [self.shape(auth, r, flags.get(r[spec.key])) for r in page],
+            "next_cursor": _encode_cursor(search.name, page[-1][spec.key]) if more else None,
+        }
+
+    def _search_value(self, spec: DatasetSpec, field: str, value: Any) -> Any:
+        f = spec.field_spec(field)
+        text = str(value).strip()
+        if f.validator:
+            check = VALIDATORS[f.validator].check(text)
+            return check.value if check.value is not None else text
+        if f.type is FieldType.DATE:
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                raise InvalidInput(f"params.{field} must be a date (YYYY-MM-DD)",
+                                   errors=[{"field": f"params.{field}",
+                                            "message": "not a date"}]) from None
+        if f.type is FieldType.INTEGER:
+            try:
+                return int(text)
+            except ValueError:
+                raise InvalidInput(f"params.{field} must be a whole number") from None
+        return text
+
+    async def changes(self, ctx: ReadContext, dataset: str | None, after: int,
+                      limit: int) -> dict[str, Any]:
+        granted = [d for d in ctx.principal.grants if d not in ROLES]
+        if dataset is not None:
+            if dataset not in ctx.principal.grants:
+                get_dataset(dataset)
+                raise NoGrant(f"this key has no grant for {dataset}")
+            granted = [dataset]
+        auths = {d: self.authorize(ctx.principal, d, ctx.purpose, None) for d in granted}
+        events = await self.pool.fetch(
+            "SELECT event_id, dataset, record_key, kind, version_id, previous_version_id, "
+            "batch_id, occurred_at FROM change_event WHERE event_id > $1 "
+            "AND dataset = ANY($2::text[]) "
+            # events of transactions still in flight are held back, so a cursor never
+            # moves past an event that commits later with a smaller id
+            "AND txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint "
+            "ORDER BY event_id LIMIT $3", after, granted, limit)
+        versions: dict[int, Any] = {}
+        by_dataset: dict[str, list[int]] = {}
+        for e in events:
+            version = e["version_id"] or e["previous_version_id"]
+            by_dataset.setdefault(e["dataset"], []).append(version)
+        for name, ids in by_dataset.items():
+            for row in await self.pool.fetch(self.queries(get_dataset(name)).by_version, ids):
+                versions[row["version_id"]] = row
+        items = []
+        for e in events:
+            auth = auths[e["dataset"]]
+            row = versions.get(e["version_id"] or e["previous_version_id"])
+            items.append({
+                "event_id": e["event_id"], "dataset": e["dataset"], "kind": e["kind"],
+                "key": e["record_key"], "batch_id": e["batch_id"],
+                "occurred_at": e["occurred_at"].isoformat(),
+                "record": self.shape(auth, row, None) if row is not None else None,
+            })
+        for name, auth in auths.items():
+            served = [versions[e["version_id"] or e["previous_version_id"]] for e in events
+                      if e["dataset"] == name
+                      and (e["version_id"] or e["previous_version_id"]) in versions]
+            await self.record_access(ctx, auth, served)
+        next_after = events[-1]["event_id"] if events else after
+        return {"events": items, "next_after": next_after}
+
+    async def page(self, ctx: ReadContext, auth: Authorized, page_no: int,
+                   rows_per_page: int) -> tuple[list[dict[str, Any]], int]:
+        """Offset pages in key order, for the data.go.kr-style route."""
+        q = self.queries(auth.spec)
+        rows = await self.pool.fetch(q.page, rows_per_page, (page_no - 1) * rows_per_page)
+        total = await self.pool.fetchval(f"SELECT count(*) FROM {q.table}")
+        await self.record_access(ctx, auth, list(rows))
+        return [self.shape(auth, r, None)["data"] for r in rows], int(total)
+
+
+def _encode_cursor(search: str, key: str) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps({"s": search, "k": key})).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, search: str) -> str:
+    try:
+        data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if data["s"] != search:
+            raise ValueError
+        return str(data["k"])
+    except (ValueError, KeyError, TypeError):
+        raise InvalidInput("the cursor is not valid for this search",
+                           errors=[{"field": "cursor", "message": "invalid"}]) from None

@@ -1,0 +1,31 @@
+"""Citizens: who read my data, authenticated by a signed subject token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from sqlalchemy.orm import Session
+
+from api.deps import get_read_session
+from mdr.access.audit import subject_access
+from mdr.access.subjects import verify_token
+from mdr.errors import Unauthorized
+
+router = APIRouter(prefix="/v1/subject", tags=["data subjects"])
+
+
+@router.get("/access-log", summary="Every agency access to records about me")
+def access_log(
+    request: Request,
+    authorization: str | None = Header(default=None,
+                                       description="`Bearer <subject token>` from the identity "
+                                       "provider (here: `mdr subjects token RRN`)."),
+    limit: int = Query(default=500, ge=1, le=5000),
+    session: Session = Depends(get_read_session),
+) -> dict[str, Any]:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthorized("send the subject token as `Authorization: Bearer <token>`")
+    subject = verify_token(request.app.state.secret, authorization[7:].strip())
+    accesses = subject_access(session.connection(), subject, limit)
+    return {"accesses": accesses, "count": len(accesses)}

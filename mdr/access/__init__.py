@@ -1,0 +1,1 @@
+"""Agencies, API keys and grants, the access log, and data-subject tokens."""

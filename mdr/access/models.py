@@ -1,0 +1,77 @@
+"""Tables of agency access: who may read what, for which purposes, and who read what."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from mdr.db.base import metadata
+
+agency = Table(
+    "agency",
+    metadata,
+    Column("code", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# An API key is shown once; only its SHA-256 is kept. Keys are 256-bit random
+# secrets, so a fast hash is enough (no password-style stretching needed) and
+# allows the lookup by hash on every request.
+api_key = Table(
+    "api_key",
+    metadata,
+    Column("key_id", Text, primary_key=True, comment="public part of the key, e.g. k7f3a9c2"),
+    Column("agency_code", Text, ForeignKey("agency.code"), nullable=False),
+    Column("secret_sha256", Text, nullable=False, unique=True),
+    Column("label", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+access_grant = Table(
+    "access_grant",
+    metadata,
+    Column("grant_id", BigInteger, Identity(), primary_key=True),
+    Column("key_id", Text, ForeignKey("api_key.key_id"), nullable=False),
+    Column("dataset", Text, nullable=False, comment="a dataset, or a role such as 'inspector'"),
+    Column("fields", ARRAY(Text), nullable=True, comment="NULL: every field"),
+    Column("purposes", ARRAY(Text), nullable=False),
+    Index("ix_access_grant_key_id", "key_id"),
+)
+
+# Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE). Each row carries
+# the SHA-256 of its content chained to the previous row's hash, so removing or
+# altering a row breaks the chain (`mdr audit verify`).
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("audit_id", BigInteger, Identity(), primary_key=True),
+    Column("accessed_at", DateTime(timezone=True), nullable=False),
+    Column("agency_code", Text, nullable=False),
+    Column("key_id", Text, nullable=False),
+    Column("dataset", Text, nullable=False),
+    Column("record_key", Text, nullable=False),
+    Column("record_key_hash", Text, nullable=False, comment="HMAC of the record key"),
+    Column("subject_hashes", ARRAY(Text), nullable=False,
+           comment="HMACs of the personal identifiers the record is about"),
+    Column("fields", ARRAY(Text), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("request_id", Text, nullable=False),
+    Column("route", Text, nullable=False),
+    Column("prev_hash", Text, nullable=False),
+    Column("row_hash", Text, nullable=False),
+    Index("ix_access_log_subject_hashes", "subject_hashes", postgresql_using="gin"),
+    Index("ix_access_log_record", "dataset", "record_key_hash"),
+)

@@ -1,0 +1,58 @@
+"""Signed tokens that let a data subject read who accessed their data.
+
+Interface (the identity provider's, in production): a token is
+``base64url(payload) "." base64url(HMAC-SHA256(secret, base64url(payload)))``
+where the payload is JSON ``{"sub": <HMAC-SHA256(secret, RRN)>, "exp": <unix time>}``.
+The RRN itself never travels: ``sub`` is the same keyed hash the access log
+stores for every record about that person. Here ``mdr subjects token RRN``
+issues such tokens; a production identity provider holding the same secret
+issues them after authenticating the citizen (e.g. with a certificate).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+from entities.identifiers import normalize
+from mdr.access.secrets import identifier_hmac
+from mdr.errors import Unauthorized
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def subject_hash(secret: bytes, rrn: str) -> str:
+    """The keyed hash of a resident registration number (canonical form)."""
+    return identifier_hmac(secret, normalize("rrn", rrn))
+
+
+def issue_token(secret: bytes, rrn: str, ttl_seconds: int = 3600) -> str:
+    payload = _b64(json.dumps({"sub": subject_hash(secret, rrn),
+                               "exp": int(time.time()) + ttl_seconds}).encode())
+    signature = _b64(hmac.new(secret, payload.encode(), hashlib.sha256).digest())
+    return f"{payload}.{signature}"
+
+
+def verify_token(secret: bytes, token: str) -> str:
+    """Return the subject hash of a valid token; raise Unauthorized otherwise."""
+    payload, _, signature = token.partition(".")
+    expected = _b64(hmac.new(secret, payload.encode(), hashlib.sha256).digest())
+    if not signature or not hmac.compare_digest(signature, expected):
+        raise Unauthorized("the subject token is not valid")
+    try:
+        claims = json.loads(_unb64(payload))
+        sub, exp = str(claims["sub"]), int(claims["exp"])
+    except (ValueError, KeyError, TypeError):
+        raise Unauthorized("the subject token is malformed") from None
+    if exp < time.time():
+        raise Unauthorized("the subject token has expired")
+    return sub

@@ -1,0 +1,82 @@
+"""API tests: the app on a database of its own, with committed data (asyncpg reads it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from api.app import create_app
+from entities.catalogue import refresh_catalogue
+from entities.registry import DATASETS
+from mdr.access.keys import create_key
+from mdr.db.engine import Database, make_engine, session_factory, unit_of_work
+from mdr.db.migrate import upgrade
+from mdr.settings import Settings
+from tests.factories import persist
+
+SECRET = "test-secret-key"
+
+
+@pytest.fixture(scope="session")
+def api_url(scratch_database) -> str:
+    url = scratch_database("api")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def api_engine(api_url: str) -> Iterator[Engine]:
+    engine = make_engine(api_url, "test", pool_size=3)
+    with unit_of_work(session_factory(engine)) as session:
+        refresh_catalogue(session)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def api_db(api_engine: Engine) -> Engine:
+    """The API database with every dataset emptied (the access log is append-only: kept)."""
+    tables = [t for spec in DATASETS.values() for t in (spec.current_table, spec.version_table)]
+    with api_engine.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(tables) + ", change_event, sync_quarantine, "
+                          "sync_batch, field_flag RESTART IDENTITY CASCADE"))
+    return api_engine
+
+
+def api_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    return Settings(data_dir=tmp_path / "data", secret_key=SECRET, **overrides)
+
+
+@pytest.fixture
+def api(api_db: Engine, api_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(api_settings(tmp_path, audit_flush_ms=0.5),
+                     Database(api_url, embedded=False))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def new_key(engine: Engine, grants: list[str], purposes: list[str] | None = None,
+            agency: str = "TEST-AGENCY", **options: Any) -> tuple[str, dict[str, str]]:
+    """A key and the headers that present it with its first purpose."""
+    purposes = purposes or ["verification"]
+    with unit_of_work(session_factory(engine)) as session:
+        key_id, key = create_key(session, agency_code=agency, grants=grants, purposes=purposes,
+                                 **options)
+    return key_id, {"Authorization": f"Bearer {key}", "X-Purpose": purposes[0]}
+
+
+def store(engine: Engine, dataset: str, records: list[dict[str, Any]], **options: Any) -> None:
+    with unit_of_work(session_factory(engine)) as session:
+        persist(session, dataset, records, **options)
+
+
+def audit_rows(engine: Engine, key_id: str) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(text(
+            "SELECT * FROM access_log WHERE key_id = :k ORDER BY audit_id"), {"k": key_id}
+        ).mappings()]

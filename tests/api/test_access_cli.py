@@ -1,0 +1,56 @@
+"""`mdr keys`, `mdr subjects token`, `mdr audit verify`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from mdr.access.subjects import subject_hash, verify_token
+from mdr.cli.main import app
+from mdr.settings import get_settings
+from tests.factories import make
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def cli(api_db, api_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("MDR_DATABASE_URL", api_url)
+    monkeypatch.setenv("MDR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MDR_SECRET_KEY", "cli-secret")
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_keys_create_list_revoke(cli, api, api_db) -> None:
+    created = cli.invoke(app, ["keys", "create", "--agency", "MOLIT-CAR", "--grant",
+                               "vehicle:plate,make", "--grant", "resident:name",
+                               "--purpose", "registration", "--json"])
+    assert created.exit_code == 0, created.output
+    doc = json.loads(created.stdout)
+    assert doc["key"].startswith("mdr_" + doc["key_id"] + "_")
+    listed = json.loads(cli.invoke(app, ["keys", "list", "--json"]).stdout)["keys"]
+    mine = next(k for k in listed if k["key_id"] == doc["key_id"])
+    assert {g["dataset"]: g["fields"] for g in mine["grants"]} == {
+        "vehicle": ["plate", "make"], "resident": ["name"]}
+    assert doc["key"] not in json.dumps(listed), "the key itself is never listed"
+    assert cli.invoke(app, ["keys", "revoke", doc["key_id"]]).exit_code == 0
+    assert cli.invoke(app, ["keys", "revoke", doc["key_id"]]).exit_code == 1
+
+
+def test_keys_create_rejects_unknown_fields(cli) -> None:
+    result = cli.invoke(app, ["keys", "create", "--agency", "X", "--grant", "vehicle:colour",
+                              "--purpose", "p"])
+    assert result.exit_code != 0
+
+
+def test_subject_token_and_audit_verify(cli) -> None:
+    rrn = make("resident")["rrn"]
+    token = cli.invoke(app, ["subjects", "token", rrn]).stdout.strip()
+    assert verify_token(b"cli-secret", token) == subject_hash(b"cli-secret", rrn)
+    verified = cli.invoke(app, ["audit", "verify", "--json"])
+    assert verified.exit_code == 0, verified.output
+    assert json.loads(verified.stdout)["ok"] is True

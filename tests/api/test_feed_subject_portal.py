@@ -1,0 +1,164 @@
+"""Change feed, the citizen's access log, the data.go.kr envelope, the audit chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from sqlalchemy import text
+
+from mdr.access.audit import verify_chain
+from mdr.access.subjects import issue_token
+from sync.service import apply_snapshot
+from tests.api.conftest import SECRET, audit_rows, new_key, store
+from tests.factories import make
+from tests.sync.conftest import frame_of
+
+pytestmark = pytest.mark.db
+
+
+def sync(engine, dataset, records, sha, as_of):
+    return apply_snapshot(engine, dataset, frame_of(dataset, records), source="t", sha256=sha,
+                          as_of=as_of)
+
+
+def test_change_feed_has_every_kind_only_granted_fields_and_a_stable_cursor(api, api_db) -> None:
+    people = [make("resident", status="alive", status_date=None) for _ in range(4)]
+    sync(api_db, "resident", people, "f1", dt.date(2026, 1, 1))
+    changed = [{**people[0], "name": "바뀐이름"}, people[1], people[2]]  # people[3] ends
+    sync(api_db, "resident", changed, "f2", dt.date(2026, 2, 1))
+    corrected = [{**changed[0], "name": "고친이름"}, people[1], people[2]]
+    sync(api_db, "resident", corrected, "f3", dt.date(2026, 2, 1))
+    key_id, headers = new_key(api_db, ["resident:name"])
+    events, after = [], 0
+    while True:
+        page = api.get(f"/v1/changes?dataset=resident&after={after}&limit=3",
+                       headers=headers).json()
+        events += page["events"]
+        if not page["events"]:
+            break
+        after = page["next_after"]
+    assert [e["kind"] for e in events].count("created") == 4
+    assert {e["kind"] for e in events} == {"created", "changed", "ended", "corrected"}
+    ended = next(e for e in events if e["kind"] == "ended")
+    assert ended["key"] == people[3]["rrn"] and ended["record"]["provenance"]["valid_to"]
+    assert all(set(e["record"]["data"]) == {"name"} for e in events)
+    assert "birth_date" not in str(events)
+    assert [e["event_id"] for e in events] == sorted(e["event_id"] for e in events)
+    assert len(audit_rows(api_db, key_id)) == len(events)
+    again = api.get(f"/v1/changes?dataset=resident&after={after}", headers=headers).json()
+    assert again["events"] == [] and again["next_after"] == after
+
+
+def test_change_feed_refuses_datasets_without_grant(api, api_db) -> None:
+    _, headers = new_key(api_db, ["vehicle"])
+    response = api.get("/v1/changes?dataset=resident", headers=headers)
+    assert response.status_code == 403
+
+
+def test_citizen_sees_who_read_records_about_them(api, api_db) -> None:
+    person = make("resident")
+    licence = make("licence", holder_rrn=person["rrn"])
+    store(api_db, "resident", [person])
+    store(api_db, "licence", [licence])
+    _, police = new_key(api_db, ["licence"], ["traffic_enforcement"], agency="KNPA-TRAFFIC")
+    _, bank = new_key(api_db, ["resident:name"], ["kyc"], agency="BANK-KYC")
+    api.post("/v1/datasets/licence/records:lookup", json={"keys": [licence["licence_no"]]},
+             headers=police)
+    api.post("/v1/datasets/resident/records:lookup", json={"keys": [person["rrn"]]},
+             headers=bank)
+    token = issue_token(SECRET.encode(), person["rrn"])
+    response = api.get("/v1/subject/access-log", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    seen = {(a["agency_code"], a["dataset"], a["purpose"]) for a in response.json()["accesses"]}
+    assert seen == {("KNPA-TRAFFIC", "licence", "traffic_enforcement"),
+                    ("BANK-KYC", "resident", "kyc")}
+    other = issue_token(SECRET.encode(), make("resident")["rrn"])
+    assert api.get("/v1/subject/access-log",
+                   headers={"Authorization": f"Bearer {other}"}).json()["count"] == 0
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert api.get("/v1/subject/access-log",
+                   headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_portal_envelope_json_and_xml(api, api_db) -> None:
+    medicines = [make("medicine") for _ in range(3)]
+    store(api_db, "medicine", medicines)
+    key_id, headers = new_key(api_db, ["medicine"], ["public_info"])
+    key = headers["Authorization"][7:]
+    body = api.get(f"/v1/portal/medicine?serviceKey={key}&pageNo=1&numOfRows=2").json()
+    assert body["response"]["header"] == {"resultCode": "00", "resultMsg": "NORMAL SERVICE."}
+    assert body["response"]["body"]["totalCount"] == 3
+    assert len(body["response"]["body"]["items"]["item"]) == 2
+    xml = api.get(f"/v1/portal/medicine?serviceKey={key}&pageNo=2&numOfRows=2&type=xml")
+    assert xml.headers["content-type"].startswith("application/xml")
+    root = ET.fromstring(xml.content)
+    assert root.findtext("header/resultCode") == "00"
+    assert len(root.findall("body/items/item")) == 1
+    denied = api.get("/v1/portal/medicine?serviceKey=mdr_wrong_key")
+    assert denied.json()["response"]["header"]["resultCode"] == "30"
+    personal = api.get(f"/v1/portal/resident?serviceKey={key}").json()
+    assert personal["response"]["header"]["resultCode"] == "12"
+    assert len(audit_rows(api_db, key_id)) == 3
+
+
+def test_public_catalogue_needs_no_key(api, api_db) -> None:
+    assert len(api.get("/v1/datasets").json()["datasets"]) == 14
+    resident = api.get("/v1/datasets/resident").json()
+    assert resident["key_is_personal"] is True
+    assert api.get("/v1/vocabulary").json()["terms"]
+
+
+def test_access_log_is_append_only_and_chained(api, api_db) -> None:
+    person = make("resident")
+    store(api_db, "resident", [person])
+    key_id, headers = new_key(api_db, ["resident"])
+    for _ in range(3):
+        api.post("/v1/datasets/resident/records:lookup", json={"keys": [person["rrn"]]},
+                 headers=headers)
+    rows = audit_rows(api_db, key_id)
+    assert [r["prev_hash"] for r in rows[1:]] == [r["row_hash"] for r in rows[:-1]]
+    for statement in ("UPDATE access_log SET purpose = 'x' WHERE key_id = :k",
+                      "DELETE FROM access_log WHERE key_id = :k", "TRUNCATE access_log"):
+        with api_db.connect() as conn, pytest.raises(Exception, match="append-only"):
+            conn.execute(text(statement), {"k": key_id})
+    with api_db.connect() as conn:
+        assert verify_chain(conn)["ok"] is True
+
+
+def test_tampering_is_detected(scratch_database) -> None:
+    """On a database of its own: the trigger is lifted to simulate a tampering superuser."""
+    from mdr.access.audit import GENESIS, chain_hash
+    from mdr.db.engine import make_engine
+    from mdr.db.migrate import upgrade
+
+    url = scratch_database("tamper")
+    upgrade(url)
+    engine = make_engine(url, "test", pooled=False)
+    prev = GENESIS
+    with engine.begin() as conn:
+        for n in range(3):
+            row = {"accessed_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "agency_code": "A",
+                   "key_id": "k", "dataset": "resident", "record_key": str(n),
+                   "record_key_hash": "h", "subject_hashes": [], "fields": ["name"],
+                   "purpose": "p", "request_id": "r", "route": "/"}
+            row_hash = chain_hash(prev, row)
+            conn.execute(text(
+                "INSERT INTO access_log (accessed_at, agency_code, key_id, dataset, record_key, "
+                "record_key_hash, subject_hashes, fields, purpose, request_id, route, prev_hash,"
+                " row_hash) VALUES (:accessed_at, :agency_code, :key_id, :dataset, :record_key,"
+                " :record_key_hash, :subject_hashes, :fields, :purpose, :request_id, :route,"
+                " :prev, :row_hash)"), {**row, "prev": prev, "row_hash": row_hash})
+            prev = row_hash
+    with engine.connect() as conn:
+        assert verify_chain(conn)["ok"]
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE access_log DISABLE TRIGGER access_log_append_only"))
+        conn.execute(text("UPDATE access_log SET purpose = 'changed' WHERE record_key = '1'"))
+        conn.execute(text("ALTER TABLE access_log ENABLE TRIGGER access_log_append_only"))
+    with engine.connect() as conn:
+        report = verify_chain(conn)
+    assert report["ok"] is False and report["rows_checked"] == 1
+    assert "content" in report["reason"]
+    engine.dispose()
