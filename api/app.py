@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 import mdr
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from api.problems import install_problem_handlers
+from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.records_service import RecordService, TokenBucket
 from api.routes import catalogue, changes, health, portal, records, subject
 from mdr.access.audit import AuditWriter
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=mdr.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
     )
     app.state.settings = settings
     app.state.database = database

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -25,6 +26,41 @@ from mdr.logging import request_id_var
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; ``type`` is stable per kind of error."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "model": Problem,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+#: Documented on every operation: the errors any request may meet.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _documented("Bad request (e.g. a personal identifier in a URL)"),
+    401: _documented("Missing, unknown, revoked or expired API key or token"),
+    403: _documented("No grant for the dataset, fields or purpose"),
+    404: _documented("Unknown dataset or record"),
+    405: _documented("Method not allowed"),
+    413: _documented("Request too large"),
+    422: _documented("Invalid input; `errors` names each field"),
+    429: _documented("Rate limit exceeded; see Retry-After"),
+    500: _documented("Unexpected error (quote the request id)"),
+    503: _documented("Database unavailable or not migrated"),
+}
 
 _HTTP_SLUGS = {
     400: "bad-request",

@@ -33,7 +33,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def no_postgres_left(pgdata: Path, timeout: float = 10.0) -> bool:
+def no_postgres_left(pgdata: Path, timeout: float = 30.0) -> bool:
     """True once no postgres serves ``pgdata``; children may outlive the postmaster briefly."""
     import time
 

@@ -56,7 +56,7 @@ def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, 
     stderr = _stop(first, sig)
     assert f"http://127.0.0.1:{port}" in stderr, "prints the API address"
     assert "Migrating" in stderr
-    assert no_postgres_left(pgdata), "no postgres left after the interrupt"
+    assert no_postgres_left(pgdata), f"postgres left after the interrupt:\n{stderr[-3000:]}"
 
     created = (pgdata / "PG_VERSION").stat().st_mtime
     second = _start(data_dir, port, "up")

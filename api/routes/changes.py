@@ -15,7 +15,8 @@ router = APIRouter(prefix="/v1", tags=["changes"])
 @router.get("/changes", summary="Changes (created, changed, corrected, ended) after a cursor")
 async def changes(
     dataset: str | None = Query(default=None, description="Only this dataset."),
-    after: int = Query(default=0, ge=0, description="next_after of the previous page."),
+    after: int = Query(default=0, ge=0, le=2**63 - 1,
+                       description="next_after of the previous page."),
     limit: int = Query(default=100, ge=1, le=1000),
     ctx: ReadContext = Depends(read_context), svc: RecordService = Depends(service),
 ) -> Response:

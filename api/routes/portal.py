@@ -13,6 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from api.json import json_response
@@ -22,6 +23,42 @@ from mdr.errors import MdrError
 from mdr.logging import request_id_var
 
 router = APIRouter(prefix="/v1/portal", tags=["data.go.kr compatibility"])
+
+
+class PortalHeader(BaseModel):
+    resultCode: str
+    resultMsg: str
+
+
+class PortalBody(BaseModel):
+    items: dict[str, list[dict[str, Any]]]
+    numOfRows: int
+    pageNo: int
+    totalCount: int
+
+
+class PortalResponse(BaseModel):
+    header: PortalHeader
+    body: PortalBody
+
+
+class PortalEnvelope(BaseModel):
+    response: PortalResponse
+
+
+_ENVELOPE = {"model": PortalEnvelope, "content": {"application/xml": {}}}
+#: Errors answer in the portal's envelope, with the HTTP status of the error.
+ENVELOPE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Records in the portal envelope (JSON, or XML with type=xml)",
+          **_ENVELOPE},
+    **{status: {"description": description, **_ENVELOPE} for status, description in (
+        (400, "Invalid request parameter (resultCode 10) or dataset not offered (12)"),
+        (401, "Service key not registered (resultCode 30)"),
+        (403, "Service access denied (resultCode 20)"),
+        (404, "No such service (resultCode 12)"),
+        (429, "Request limit exceeded (resultCode 22)"),
+    )},
+}
 
 # The portal's result codes for the errors this route can meet.
 RESULT_CODES = {
@@ -53,11 +90,12 @@ def _answer(envelope: dict[str, Any], fmt: str, status: int) -> Response:
     return json_response(envelope, status_code=status)
 
 
-@router.get("/{dataset}", summary="Paged records in the data.go.kr envelope (JSON or XML)")
+@router.get("/{dataset}", summary="Paged records in the data.go.kr envelope (JSON or XML)",
+            responses=ENVELOPE_RESPONSES)
 async def portal(
     dataset: str, request: Request,
     service_key: str = Query(alias="serviceKey", description="The agency's API key."),
-    page_no: int = Query(default=1, alias="pageNo", ge=1),
+    page_no: int = Query(default=1, alias="pageNo", ge=1, le=1_000_000),
     num_of_rows: int = Query(default=10, alias="numOfRows", ge=1, le=1000),
     fmt: str = Query(default="json", alias="type", pattern="^(json|xml)$"),
     purpose: str | None = Query(default=None),
@@ -82,7 +120,9 @@ async def portal(
         envelope = {"response": {"header": {"resultCode": code, "resultMsg": message},
                                  "body": {"items": {"item": []}, "numOfRows": num_of_rows,
                                           "pageNo": page_no, "totalCount": 0}}}
-        return _answer(envelope, fmt, exc.status)
+        # The portal's clients read resultCode; invalid input keeps 400 so that 422 stays
+        # FastAPI's own (problem+json) validation answer.
+        return _answer(envelope, fmt, 400 if exc.status in (400, 422) else exc.status)
     envelope = {"response": {
         "header": {"resultCode": "00", "resultMsg": "NORMAL SERVICE."},
         "body": {"items": {"item": items}, "numOfRows": num_of_rows, "pageNo": page_no,
