@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SERVER_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test test-server lint format bench-generate clean
+.PHONY: install run test test-server lint format bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## bench: the benchmarks (each writes bench/results/<name>.json); slow, not part of the tests
+bench: install
+	$(BIN)/python -m bench.generate --scale 1000000
+	$(BIN)/python -m bench.sync --scale 1000000
+	$(BIN)/python -m bench.api --scale 1000000
 
 clean:
 	rm -rf $(VENV) .mdr .pytest_cache .mypy_cache .ruff_cache

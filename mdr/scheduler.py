@@ -102,6 +102,7 @@ class JobSpec:
     misfire_grace_seconds: int = 3600
     retries: int = 0
     retry_backoff_seconds: int = 300
+    run_at_start: bool = False
 
 
 _registry: dict[str, JobSpec] = {}
@@ -236,6 +237,7 @@ class MdrScheduler:
                 name=job.description or job.id,
                 replace_existing=True,
                 misfire_grace_time=job.misfire_grace_seconds,
+                **({"next_run_time": dt.datetime.now(dt.UTC)} if job.run_at_start else {}),
             )
         log.info("scheduler starting", extra={"jobs": [job.id for job in self.jobs]})
         self._scheduler.start()

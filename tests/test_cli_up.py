@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 def _start(data_dir: Path, port: int, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "mdr.cli.main", *args, "--port", str(port)],
-        env=clean_env(MDR_DATA_DIR=str(data_dir), MDR_LOG_FORMAT="json"),
+        env=clean_env(MDR_DATA_DIR=str(data_dir), MDR_LOG_FORMAT="json", MDR_DEMO_SCALE="300"),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
@@ -39,6 +39,25 @@ def _wait_ready(proc: subprocess.Popen[str], port: int, timeout: float = 30) -> 
     raise AssertionError(f"not ready in {timeout}s: {proc.communicate()[1][-2000:]}")
 
 
+def _demo_key_works(proc: subprocess.Popen[str], port: int) -> tuple[str, str]:
+    """Read the printed demo key and use it; return it and the stderr read so far."""
+    import re
+
+    deadline = time.monotonic() + 10
+    assert proc.stderr is not None
+    seen = ""
+    while "Demo key" not in seen and time.monotonic() < deadline:
+        seen += proc.stderr.readline()
+    match = re.search(r"(mdr_k[0-9a-f]+_[A-Za-z0-9_-]+)", seen)
+    assert match, seen
+    key = match[1]
+    body = httpx.get(f"http://127.0.0.1:{port}/v1/portal/medicine",
+                     params={"serviceKey": key, "numOfRows": 2}).json()
+    assert body["response"]["header"]["resultCode"] == "00"
+    assert body["response"]["body"]["totalCount"] > 0, "demo data is there"
+    return key, seen
+
+
 def _stop(proc: subprocess.Popen[str], sig: signal.Signals) -> str:
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=30)
@@ -53,9 +72,12 @@ def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, 
 
     first = _start(data_dir, port, "up")
     assert _wait_ready(first, port) < 30
-    stderr = _stop(first, sig)
+    key, printed = _demo_key_works(first, port)
+    stderr = printed + _stop(first, sig)
     assert f"http://127.0.0.1:{port}" in stderr, "prints the API address"
+    assert key in stderr, "prints a demo key"
     assert "Migrating" in stderr
+    assert "Loaded demo data" in stderr
     assert no_postgres_left(pgdata), f"postgres left after the interrupt:\n{stderr[-3000:]}"
 
     created = (pgdata / "PG_VERSION").stat().st_mtime
@@ -65,6 +87,7 @@ def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, 
     stderr = _stop(second, sig)
     assert body["status"] == "ready"
     assert "Migrating" not in stderr, "the second run reuses the migrated database"
+    assert "Loaded demo data" not in stderr, "demo data is loaded into an empty database only"
     assert (pgdata / "PG_VERSION").stat().st_mtime == created
     assert no_postgres_left(pgdata)
 

@@ -158,3 +158,23 @@ def authenticate_sync(conn: Connection, presented: str) -> Principal | None:
     sql = PRINCIPAL_SQL.replace("$1", ":h")
     rows = conn.execute(text(sql), {"h": key_digest(presented)}).mappings().all()
     return principal_from_rows(list(rows))
+
+
+DEMO_AGENCY = "DEMO"
+DEMO_PURPOSE = "demo"
+
+
+def rotate_demo_key(session: Session) -> tuple[str, str]:
+    """A fresh key for the demo agency on every dataset (older demo keys are revoked).
+
+    `mdr up` prints it so a newcomer can call the API at once; it is not for production.
+    """
+    session.execute(
+        update(api_key).where(api_key.c.agency_code == DEMO_AGENCY,
+                              api_key.c.revoked_at.is_(None))
+        .values(revoked_at=dt.datetime.now(dt.UTC))
+    )
+    from entities.registry import DATASETS
+
+    return create_key(session, agency_code=DEMO_AGENCY, agency_name="Demo agency (mdr up)",
+                      grants=[*DATASETS, *ROLES], purposes=[DEMO_PURPOSE], label="demo")

@@ -19,5 +19,6 @@ def scheduled_jobs(settings: Settings) -> list[JobSpec]:
             trigger=IntervalTrigger(seconds=settings.scheduler_heartbeat_seconds),
             description="Record that the scheduler is alive",
             misfire_grace_seconds=settings.scheduler_heartbeat_seconds,
+            run_at_start=True,
         ),
     ]

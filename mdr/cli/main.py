@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from mdr.cli import access_cmd, common, datasets_cmd, sync_cmd
+from mdr.cli import access_cmd, common, datasets_cmd, generate_cmd, sync_cmd
 from mdr.errors import ConfigurationError, MdrError
 
 app = typer.Typer(
@@ -34,6 +34,7 @@ app.add_typer(sync_cmd.app, name="sync")
 app.add_typer(access_cmd.keys_app, name="keys")
 app.add_typer(access_cmd.subjects_app, name="subjects")
 app.add_typer(access_cmd.audit_app, name="audit")
+app.command("generate")(generate_cmd.generate)
 
 HostOption = Annotated[
     str | None, typer.Option("--host", help="Address to listen on (default MDR_API_HOST).")
@@ -57,6 +58,7 @@ def up(
     The database is embedded unless MDR_DATABASE_URL is set. Demo data is loaded
     only into an empty database. Ctrl-C stops it all, embedded PostgreSQL included.
     """
+    from mdr.cli.demo import demo_key, load_demo_data
     from mdr.cli.jobs import scheduled_jobs
     from mdr.db.engine import make_engine
     from mdr.scheduler import MdrScheduler
@@ -64,13 +66,15 @@ def up(
     settings = common.settings()
     db = common.database(settings)
     common.migrate_if_behind(db)
+    load_demo_data(settings, db)
+    key = demo_key(db)
     runner = None
     if scheduler:
         runner = MdrScheduler(make_engine(db.url, "scheduler", pool_size=2),
                               scheduled_jobs(settings))
         runner.start()
     try:
-        _serve(settings, db, host, port, workers=1, banner=True)
+        _serve(settings, db, host, port, workers=1, banner=True, demo_key=key)
     finally:
         if runner is not None:
             runner.shutdown()
@@ -95,7 +99,7 @@ def serve(
 
 
 def _serve(settings: object, db: object, host: str | None, port: int | None, *, workers: int,
-           banner: bool, access_log: bool = False) -> None:
+           banner: bool, access_log: bool = False, demo_key: str | None = None) -> None:
     import uvicorn
 
     from api.app import create_app
@@ -111,6 +115,12 @@ def _serve(settings: object, db: object, host: str | None, port: int | None, *, 
             f"[bold green]mdr API[/] on http://{host}:{port}  "
             f"(OpenAPI: http://{host}:{port}/openapi.json, database: {where})"
         )
+        if demo_key:
+            common.err_console.print(
+                f"Demo key (purpose `demo`, every dataset): [bold]{demo_key}[/]\n"
+                f"  curl 'http://{host}:{port}/v1/portal/medicine?serviceKey={demo_key}"
+                "&numOfRows=3'",
+                highlight=False, soft_wrap=True)
     options = {
         "host": host, "port": port, "log_config": None, "access_log": access_log,
         "proxy_headers": True, "server_header": False,

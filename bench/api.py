@@ -1,0 +1,212 @@
+"""API benchmark: key lookups with auth and audit on, against pgbench -S on the same server.
+
+    .venv/bin/python -m bench.api [--scale 1000000] [--workers 2] [--concurrency 8 32 64]
+
+On a fresh database of the server (default: the machine's PostgreSQL over TCP):
+load a national resident snapshot with `mdr sync`, start `mdr serve --workers N`,
+and drive it from separate processes: wrk (random keys, at each concurrency) for
+throughput and latency; `pgbench -S` against the same server at the same
+concurrency for the ratio; hey at a fixed 1,000 requests per second for the p99;
+then batches of 1,000 keys. Finally the access log must hold exactly one row per
+served record. Writes bench/results/api.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import polars as pl
+import psycopg2
+
+from bench.common import (
+    DEFAULT_SERVER,
+    REPO,
+    ensure_tool,
+    fresh_database,
+    generate_snapshot,
+    median,
+    write_result,
+)
+from mdr.db.engine import make_engine, session_factory, unit_of_work
+from mdr.db.migrate import upgrade
+from sync.service import sync_file
+
+LOOKUP = "/v1/datasets/resident/records:lookup"
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(value) * UNITS[unit]
+
+
+def run_wrk(url: str, script: Path, connections: int, seconds: int) -> dict[str, float]:
+    wrk = ensure_tool("wrk", "wrk")
+    out = subprocess.run([wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds}s",
+                          "--latency", "-s", str(script), url],
+                         capture_output=True, text=True, check=True).stdout
+    result = {"requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])}  # type: ignore[index]
+    result["requests"] = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["non_2xx"] = int(non2xx[1]) if non2xx else 0
+    for pct in ("50", "90", "99"):
+        match = re.search(rf"^\s+{pct}%\s+(\S+)", out, re.MULTILINE)
+        result[f"p{pct}_ms"] = _ms(match[1]) if match else float("nan")
+    return result
+
+
+def run_pgbench(url: str, connections: int, seconds: int) -> float:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    out = subprocess.run(
+        ["pgbench", "-S", "-n", "-c", str(connections), "-j", "2", "-T", str(seconds),
+         "-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432),
+         "-U", parsed.username or "postgres", parsed.database or "postgres"],
+        capture_output=True, text=True, check=True).stdout
+    return float(re.search(r"tps = ([\d.]+)", out)[1])  # type: ignore[index]
+
+
+def run_hey_fixed_rate(url: str, headers: dict[str, str], body: Path, rate: int,
+                       seconds: int) -> dict[str, float]:
+    hey = ensure_tool("hey", "hey")
+    workers = 50
+    args = [hey, "-z", f"{seconds}s", "-c", str(workers), "-q", str(rate / workers),
+            "-m", "POST", "-T", "application/json", "-D", str(body)]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url + LOOKUP], capture_output=True, text=True,
+                         check=True).stdout
+    result = {"target_rps": rate,
+              "achieved_rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])}  # type: ignore[index]
+    for pct in ("50", "99"):
+        match = re.search(rf"{pct}% in ([\d.]+) secs", out)
+        result[f"p{pct}_ms"] = float(match[1]) * 1000 if match else float("nan")
+    ok = re.search(r"\[200\]\s+(\d+) responses", out)
+    result["ok_responses"] = int(ok[1]) if ok else 0
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=1_000_000)
+    parser.add_argument("--url", default=DEFAULT_SERVER)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32, 64])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "mdr-bench")
+    args = parser.parse_args()
+
+    snapshot = generate_snapshot(args.scale, args.data / f"scale-{args.scale}", ["resident"])
+    url = fresh_database(args.url, "mdr_bench_api")
+    upgrade(url)
+    engine = make_engine(url, "bench", pool_size=2)
+    loaded = sync_file(engine, "resident", snapshot / "resident.csv",
+                       archive_dir=args.data / "archive")
+    print(f"loaded {loaded.created:,} residents")
+    from mdr.access.keys import create_key
+
+    with unit_of_work(session_factory(engine)) as session:
+        key_id, key = create_key(session, agency_code="BENCH", grants=["resident"],
+                                 purposes=["bench"])
+    keys = pl.read_csv(snapshot / "resident.csv", columns=["rrn"], infer_schema=False
+                       )["rrn"].sample(20_000, seed=3).to_list()
+    work = Path(tempfile.mkdtemp(prefix="mdr-bench-api-"))
+    (work / "keys.txt").write_text("\n".join(keys) + "\n")
+    headers = {"Authorization": f"Bearer {key}", "X-Purpose": "bench",
+               "Content-Type": "application/json"}
+    lua = work / "lookup.lua"
+    lua.write_text(
+        'local keys = {}\n'
+        f'for line in io.lines("{work / "keys.txt"}") do keys[#keys + 1] = line end\n'
+        'wrk.method = "POST"\n'
+        + "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in headers.items())
+        + 'request = function()\n'
+        '  local k = keys[math.random(#keys)]\n'
+        f'  return wrk.format(nil, "{LOOKUP}", nil, \'{{"keys":["\' .. k .. \'"]}}\')\n'
+        'end\n')
+    (work / "body.json").write_text(json.dumps({"keys": [keys[0]]}))
+
+    port = 18765
+    env = {**os.environ, "MDR_DATABASE_URL": url, "MDR_SECRET_KEY": "bench-secret",
+           "MDR_RATE_LIMIT_PER_SECOND": "1000000", "MDR_RATE_LIMIT_BURST": "1000000",
+           "MDR_LOG_LEVEL": "WARNING", "MDR_POOL_SIZE": "16"}
+    server = subprocess.Popen([sys.executable, "-m", "mdr.cli.main", "serve", "--port",
+                               str(port), "--workers", str(args.workers)], cwd=REPO, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/readyz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("API did not become ready")
+            time.sleep(0.3)
+        warm_up = run_wrk(base, lua, 8, 3)  # connections, plans, caches
+        pgbench_url = fresh_database(args.url, "mdr_bench_pgbench")
+        subprocess.run(["pgbench", "-i", "-q", "-s", "10", "-h", "127.0.0.1", "-U", "postgres",
+                        "mdr_bench_pgbench"], check=True, capture_output=True)
+        rows = []
+        for connections in args.concurrency:
+            api = run_wrk(base, lua, connections, args.seconds)
+            tps = run_pgbench(pgbench_url, connections, args.seconds)
+            api["pgbench_tps"] = tps
+            api["ratio_to_pgbench"] = api["requests_per_second"] / tps
+            api["concurrency"] = connections
+            rows.append(api)
+            print(f"c={connections:3}: {api['requests_per_second']:8.0f} req/s "
+                  f"p50 {api['p50_ms']:.2f} ms p99 {api['p99_ms']:.2f} ms | pgbench -S "
+                  f"{tps:8.0f} tps | ratio {api['ratio_to_pgbench']:.3f}")
+        fixed = run_hey_fixed_rate(base, headers, work / "body.json", 1000, args.seconds)
+        print(f"fixed 1000 req/s: achieved {fixed['achieved_rps']:.0f}, p50 "
+              f"{fixed['p50_ms']:.2f} ms, p99 {fixed['p99_ms']:.2f} ms")
+        batch_times = []
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+            for i in range(60):
+                batch = keys[(i * 1000) % 19_000:(i * 1000) % 19_000 + 1000]
+                started = time.perf_counter()
+                response = client.post(LOOKUP, json={"keys": batch})
+                batch_times.append((time.perf_counter() - started) * 1000)
+                response.raise_for_status()
+        batch_times.sort()
+        batch = {"batches": len(batch_times), "p50_ms": median(batch_times),
+                 "p99_ms": batch_times[int(len(batch_times) * 0.99) - 1]}
+        print(f"batch of 1,000 keys: p50 {batch['p50_ms']:.1f} ms, p99 {batch['p99_ms']:.1f} ms")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    served = sum(r["requests"] - r["non_2xx"] for r in [warm_up, *rows]) \
+        + fixed["ok_responses"] + 60 * 1000
+    conn = psycopg2.connect(url)
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM access_log WHERE key_id = %s", (key_id,))
+        audited = cur.fetchone()[0]  # type: ignore[index]
+    conn.close()
+    print(f"records served {served:,}; audit rows {audited:,}"
+          + ("" if served == audited else "  MISMATCH"))
+    write_result("api", {
+        "scale": args.scale, "api_workers": args.workers, "lookups": rows,
+        "fixed_rate": fixed, "batch_1000": batch,
+        "audit": {"records_served": served, "audit_rows": audited,
+                  "equal": served == audited},
+        "targets": {"ratio_to_pgbench_min": 0.15, "p99_ms_at_1000_rps_max": 10,
+                    "batch_1000_p50_ms_max": 50},
+    })
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Sync benchmark: 1M-resident snapshots against a plain COPY of the same file.
+
+    .venv/bin/python -m bench.sync [--scale 1000000] [--url postgresql://...]
+
+Steps, on a fresh database of the given server (default: the machine's, over TCP):
+1. a full snapshot into an empty master;
+2. the same snapshot with 1% of rows changed and 0.5% removed;
+3. that same file again (a duplicate batch: nothing to apply);
+4. the same content in a new file (every row compared, none changed).
+Each is reported with its ratio to a plain COPY of the same file into an unindexed
+table, measured in the same run (median of three). Targets (DESIGN.md section 8):
+step 2 at most 5x COPY, step 3 at most 1x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import psycopg2
+
+from bench.common import (
+    DEFAULT_SERVER,
+    fresh_database,
+    generate_snapshot,
+    median,
+    timed,
+    write_result,
+)
+from entities.registry import get_dataset
+from mdr.db.engine import make_engine
+from mdr.db.migrate import upgrade
+from sync.service import sync_file
+
+
+def plain_copy_seconds(url: str, path: Path, columns: list[str], repeat: int = 3) -> float:
+    """COPY the file into a fresh unindexed (logged) table of text columns."""
+    times = []
+    for _ in range(repeat):
+        conn = psycopg2.connect(url)
+        with conn, conn.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS bench_plain_copy")
+            cur.execute("CREATE TABLE bench_plain_copy ("
+                        + ", ".join(f'"{c}" text' for c in columns) + ")")
+        with conn, conn.cursor() as cur, path.open("rb") as handle:
+            seconds, _ = timed(lambda cur=cur, handle=handle: cur.copy_expert(
+                "COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)", handle))
+        with conn, conn.cursor() as cur:
+            cur.execute("DROP TABLE bench_plain_copy")
+        conn.close()
+        times.append(seconds)
+    return median(times)
+
+
+def changed_snapshot(source: Path, target: Path, seed: int = 11) -> dict[str, int]:
+    """1% of rows with a new name, 0.5% removed, the rest as they were."""
+    frame = pl.read_csv(source, infer_schema=False)
+    rng = np.random.default_rng(seed)
+    n = frame.height
+    order = rng.permutation(n)
+    changed = np.zeros(n, dtype=bool)
+    changed[order[: n // 100]] = True
+    removed = np.zeros(n, dtype=bool)
+    removed[order[n // 100: n // 100 + n // 200]] = True
+    frame = frame.with_columns(
+        pl.when(pl.Series(changed)).then(pl.col("name").str.slice(0, 1) + "새이름")
+        .otherwise(pl.col("name")).alias("name")
+    ).filter(~pl.Series(removed))
+    frame.write_csv(target)
+    return {"changed": int(changed.sum()), "removed": int(removed.sum())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=1_000_000)
+    parser.add_argument("--url", default=DEFAULT_SERVER, help="admin URL of the server")
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "mdr-bench")
+    args = parser.parse_args()
+
+    spec = get_dataset("resident")
+    snapshot_dir = generate_snapshot(args.scale, args.data / f"scale-{args.scale}", ["resident"])
+    day1 = snapshot_dir / "resident.csv"
+    day2 = args.data / f"resident-changed-{args.scale}.csv"
+    planted = changed_snapshot(day1, day2)
+    day2_again = args.data / f"resident-changed-crlf-{args.scale}.csv"
+    url = fresh_database(args.url, "mdr_bench_sync")
+    upgrade(url)
+    engine = make_engine(url, "bench", pool_size=2)
+    archive = args.data / "archive"
+    columns = list(spec.field_names)
+    results: dict[str, object] = {"scale": args.scale, "planted": planted}
+
+    copy1 = plain_copy_seconds(url, day1, columns)
+    first, r1 = timed(lambda: sync_file(engine, "resident", day1, archive_dir=archive))
+    copy2 = plain_copy_seconds(url, day2, columns)
+    second, r2 = timed(lambda: sync_file(engine, "resident", day2, archive_dir=archive))
+    third, r3 = timed(lambda: sync_file(engine, "resident", day2, archive_dir=archive))
+    # the same content under a new checksum: every row is compared, none applied
+    day2_again.write_bytes(day2.read_bytes().replace(b"\n", b"\r\n"))
+    copy4 = plain_copy_seconds(url, day2_again, columns)
+    fourth, r4 = timed(lambda: sync_file(engine, "resident", day2_again, archive_dir=archive))
+    engine.dispose()
+
+    steps = {
+        "first_load": (first, copy1, r1),
+        "changed_1pct_removed_0_5pct": (second, copy2, r2),
+        "same_file_again": (third, copy2, r3),
+        "same_content_new_file": (fourth, copy4, r4),
+    }
+    print(f"{'step':32} {'seconds':>8} {'COPY s':>8} {'ratio':>6}  created/changed/ended/"
+          "unchanged/quarantined")
+    for name, (seconds, copy, result) in steps.items():
+        ratio = seconds / copy
+        results[name] = {"seconds": round(seconds, 3), "plain_copy_seconds": round(copy, 3),
+                         "ratio_to_copy": round(ratio, 2), "status": result.status,
+                         "created": result.created, "changed": result.changed,
+                         "ended": result.ended, "unchanged": result.unchanged,
+                         "quarantined": result.quarantined, "stages": result.timings}
+        print(f"{name:32} {seconds:8.2f} {copy:8.2f} {ratio:6.2f}  {result.created}/"
+              f"{result.changed}/{result.ended}/{result.unchanged}/{result.quarantined}")
+    results["targets"] = {"changed_1pct_ratio_max": 5, "same_file_again_ratio_max": 1}
+    write_result("sync", results)
+
+
+if __name__ == "__main__":
+    main()
