@@ -360,11 +360,9 @@ class RecordService:
         events = await self.pool.fetch(
             "SELECT event_id, dataset, record_key, kind, version_id, previous_version_id, "
             "batch_id, occurred_at FROM change_event WHERE event_id > $1 "
-            "AND dataset = ANY($2::text[]) "
-            # events of transactions still in flight are held back, so a cursor never
-            # moves past an event that commits later with a smaller id
-            "AND txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint "
-            "ORDER BY event_id LIMIT $3", after, granted, limit)
+            # ids grow in commit order (writers serialise on the outbox lock), so a
+            # cursor never moves past an event that commits later
+            "AND dataset = ANY($2::text[]) ORDER BY event_id LIMIT $3", after, granted, limit)
         versions: dict[int, Any] = {}
         by_dataset: dict[str, list[int]] = {}
         for e in events:

@@ -54,8 +54,9 @@ sync_batch = Table(
 )
 
 # One row per applied change, written in the transaction that applies it. The
-# change feed reads it by ``event_id``; ``txid`` lets the feed hold back events
-# of transactions still in flight so a cursor never skips a late commit.
+# change feed reads it by ``event_id``, which grows in commit order: writers take
+# the outbox advisory lock (sync.service.OUTBOX_LOCK) before inserting events and
+# hold it to commit. ``txid`` records the writing transaction for diagnosis.
 change_event = Table(
     "change_event",
     metadata,

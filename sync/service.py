@@ -60,6 +60,7 @@ OP_COLUMN = "_op"
 OP_VALUES = ("upsert", "end")
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SEP = "\x1f"  # separates field and reason inside the problems array
+OUTBOX_LOCK = advisory_key("mdr-outbox-commit-order")
 
 Progress = Callable[[str], None]
 
@@ -554,6 +555,10 @@ class _Apply:
             "v.version_id, v.valid_from, v.recorded_at, v.batch_id, v.row_hash "
             f"FROM sync_new n JOIN {self.version} v ON v.version_id = n.version_id"
         )
+        # Outbox ids must grow in commit order, or a feed reader could move past an id
+        # that commits later. Writers take this lock right before drawing ids and keep it
+        # to commit (a moment: the events are the last rows written).
+        self.sql("SELECT pg_advisory_xact_lock(:k)", k=OUTBOX_LOCK)
         self.sql(
             "INSERT INTO change_event (dataset, record_key, kind, version_id, "
             "previous_version_id, batch_id) "

@@ -206,3 +206,23 @@ def test_polymorphic_and_list_references_are_validated_per_kind(master) -> None:
     assert (result.created, result.quarantined) == (1, 1)
     farm = make("farm_business", parcels=";".join(make("land_parcel")["pnu"] for _ in range(3)))
     assert apply(master, [farm], sha="f", dataset="farm_business").created == 1
+
+
+def test_outbox_writers_commit_in_id_order(master) -> None:
+    """A writer holding the outbox lock makes the next one wait: ids follow commit order."""
+    import threading
+
+    from sync.service import OUTBOX_LOCK
+
+    with master.connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": OUTBOX_LOCK})
+        done: list[object] = []
+        worker = threading.Thread(target=lambda: done.append(
+            apply(master, residents(2), sha="w")))
+        worker.start()
+        worker.join(3)
+        assert worker.is_alive(), "the second writer waits for the outbox lock"
+        assert scalar(master, "SELECT count(*) FROM change_event") == 0
+        holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": OUTBOX_LOCK})
+        worker.join(30)
+    assert done and scalar(master, "SELECT count(*) FROM change_event") == 2
