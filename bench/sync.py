@@ -15,6 +15,7 @@ step 2 at most 5x COPY, step 3 at most 1x.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -94,14 +95,19 @@ def main() -> None:
     results: dict[str, object] = {"scale": args.scale, "planted": planted}
 
     copy1 = plain_copy_seconds(url, day1, columns)
-    first, r1 = timed(lambda: sync_file(engine, "resident", day1, archive_dir=archive))
+    jan, feb, mar = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
+    first, r1 = timed(lambda: sync_file(engine, "resident", day1, archive_dir=archive,
+                                        as_of=jan))
     copy2 = plain_copy_seconds(url, day2, columns)
-    second, r2 = timed(lambda: sync_file(engine, "resident", day2, archive_dir=archive))
-    third, r3 = timed(lambda: sync_file(engine, "resident", day2, archive_dir=archive))
+    second, r2 = timed(lambda: sync_file(engine, "resident", day2, archive_dir=archive,
+                                         as_of=feb))
+    third, r3 = timed(lambda: sync_file(engine, "resident", day2, archive_dir=archive,
+                                        as_of=feb))
     # the same content under a new checksum: every row is compared, none applied
     day2_again.write_bytes(day2.read_bytes().replace(b"\n", b"\r\n"))
     copy4 = plain_copy_seconds(url, day2_again, columns)
-    fourth, r4 = timed(lambda: sync_file(engine, "resident", day2_again, archive_dir=archive))
+    fourth, r4 = timed(lambda: sync_file(engine, "resident", day2_again, archive_dir=archive,
+                                         as_of=mar))
     engine.dispose()
 
     steps = {
@@ -117,6 +123,7 @@ def main() -> None:
         results[name] = {"seconds": round(seconds, 3), "plain_copy_seconds": round(copy, 3),
                          "ratio_to_copy": round(ratio, 2), "status": result.status,
                          "created": result.created, "changed": result.changed,
+                         "corrected": result.corrected,
                          "ended": result.ended, "unchanged": result.unchanged,
                          "quarantined": result.quarantined, "stages": result.timings}
         print(f"{name:32} {seconds:8.2f} {copy:8.2f} {ratio:6.2f}  {result.created}/"

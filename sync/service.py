@@ -349,6 +349,11 @@ class _Apply:
     def sql(self, statement: str, **params: Any) -> Any:
         return self.conn.execute(text(statement), self.params | params)
 
+    def analyze(self, *tables: str) -> None:
+        """Give the planner row counts of fresh tables, or it guesses and picks bad joins."""
+        for table in tables:
+            self.sql(f"ANALYZE {table}")
+
     def timed(self, stage: str) -> Callable[[], None]:
         self.step(stage)
         started = time.perf_counter()
@@ -382,18 +387,40 @@ class _Apply:
             "FROM STDIN WITH (FORMAT csv)", buffer,
         )
         cursor.close()
+        self.analyze(self.stage)
         done()
 
     def _select_candidates(self) -> None:
-        """Rows not byte-identical to what the master holds: the only ones worth checking."""
+        """Rows not byte-identical to what the master holds: the only ones worth checking.
+
+        One hash join of the file with the current table also yields the live keys the
+        file does not carry as written (the candidates for ending in full mode), so the
+        classification needs no second pass over either table.
+        """
         done = self.timed("compare")
         stage_hash = _raw_hash(self.spec, "s")
+        join = "FULL JOIN" if self.mode == "full" else "LEFT JOIN"
+        cols = ", ".join(f"s.{name}" for name in self.fields)
         self.sql(
-            f"CREATE TEMP TABLE sync_cand ON COMMIT DROP AS "
-            f"SELECT s.*, {stage_hash} AS raw_hash FROM {self.stage} s "
-            f"LEFT JOIN {self.current} c ON c.{self.key} = s.{self.key} "
-            f"WHERE c.row_hash IS DISTINCT FROM {stage_hash} OR s.op IS NOT NULL"
+            "CREATE TEMP TABLE sync_cmp ON COMMIT DROP AS "
+            f"SELECT s.row_number, s.op, {cols}, s.raw_hash, c.{self.key} AS cur_key, "
+            "c.version_id AS cur_version_id "
+            f"FROM (SELECT s.*, {stage_hash} AS raw_hash FROM {self.stage} s) s "
+            f"{join} {self.current} c ON c.{self.key} = s.{self.key} "
+            "WHERE s.row_number IS NULL OR c.row_hash IS DISTINCT FROM s.raw_hash "
+            "OR s.op IS NOT NULL"
         )
+        self.sql(
+            "CREATE TEMP TABLE sync_cand ON COMMIT DROP AS "
+            f"SELECT row_number, op, {', '.join(self.fields)}, raw_hash FROM sync_cmp "
+            "WHERE row_number IS NOT NULL"
+        )
+        self.sql(
+            "CREATE TEMP TABLE sync_absent ON COMMIT DROP AS "
+            "SELECT cur_key AS key, cur_version_id AS version_id FROM sync_cmp "
+            "WHERE row_number IS NULL"
+        )
+        self.analyze("sync_cand", "sync_absent")
         candidates = self.sql("SELECT count(*) FROM sync_cand").scalar_one()
         self.result.unchanged = self.frame.height - int(candidates)
         done()
@@ -419,17 +446,25 @@ class _Apply:
         )
         # Duplicate keys in one file: which row is right cannot be decided, so none is
         # applied. Unchanged rows already carry the canonical key; only candidates need
-        # normalising to be compared.
+        # normalising, then one hash pass over the file finds keys written twice.
         norm_key = _normalised(spec, spec.key_field, f"s.{self.key}")
         self.sql(
-            "CREATE TEMP TABLE sync_dupes ON COMMIT DROP AS WITH keys AS ("
-            f"SELECT s.row_number, s.{self.key} AS k FROM {self.stage} s "
-            f"WHERE s.{self.key} IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM sync_cand c WHERE c.row_number = s.row_number) "
-            f"UNION ALL SELECT s.row_number, coalesce({norm_key}, s.{self.key}) "
-            f"FROM sync_cand s WHERE s.{self.key} IS NOT NULL), "
-            "dup AS (SELECT k FROM keys GROUP BY k HAVING count(*) > 1) "
-            "SELECT row_number FROM keys JOIN dup USING (k)"
+            "CREATE TEMP TABLE sync_cand_keys ON COMMIT DROP AS "
+            f"SELECT s.row_number, coalesce({norm_key}, s.{self.key}) AS k "
+            f"FROM sync_cand s WHERE s.{self.key} IS NOT NULL"
+        )
+        self.analyze("sync_cand_keys")
+        self.sql(
+            "CREATE TEMP TABLE sync_dupes ON COMMIT DROP AS "
+            f"WITH raw AS (SELECT {self.key} AS k FROM {self.stage} "
+            f"WHERE {self.key} IS NOT NULL GROUP BY {self.key} HAVING count(*) > 1) "
+            f"SELECT s.row_number FROM {self.stage} s JOIN raw ON raw.k = s.{self.key} "
+            "UNION SELECT c.row_number FROM sync_cand_keys c "
+            f"JOIN {self.stage} s ON s.{self.key} = c.k AND s.row_number <> c.row_number "
+            "UNION SELECT s.row_number FROM sync_cand_keys c "
+            f"JOIN {self.stage} s ON s.{self.key} = c.k AND s.row_number <> c.row_number "
+            "UNION SELECT c.row_number FROM sync_cand_keys c "
+            "JOIN sync_cand_keys d ON d.k = c.k AND d.row_number <> c.row_number"
         )
         self.sql(
             "UPDATE sync_checked c SET problems = problems || "
@@ -458,6 +493,7 @@ class _Apply:
             "FROM sync_cand s JOIN sync_checked c USING (row_number) "
             "WHERE cardinality(c.problems) = 0 AND s.op = 'end'"
         )
+        self.analyze("sync_in", "sync_end")
         done()
 
     def _classify(self) -> None:
@@ -475,22 +511,12 @@ class _Apply:
             f"FROM sync_in i LEFT JOIN {self.current} c ON c.{self.key} = i.{self.key}"
         )
         if self.mode == "full":
-            # Live keys the snapshot no longer carries. Keys of quarantined rows stay:
-            # a bad row must never remove a record.
-            norm_key = _normalised(self.spec, self.spec.key_field, f"s.{self.key}")
-            self.sql(
-                "CREATE TEMP TABLE sync_present ON COMMIT DROP AS "
-                f"SELECT s.{self.key} AS key FROM {self.stage} s WHERE s.{self.key} IS NOT NULL "
-                f"UNION SELECT {norm_key} FROM sync_cand s WHERE s.{self.key} IS NOT NULL "
-                f"AND mdr_check_{self.spec.key_field.validator}(s.{self.key}) IS NULL"
-                if self.spec.key_field.validator else
-                "CREATE TEMP TABLE sync_present ON COMMIT DROP AS "
-                f"SELECT s.{self.key} AS key FROM {self.stage} s WHERE s.{self.key} IS NOT NULL"
-            )
+            # Live keys the snapshot no longer carries, neither as written nor normalised.
+            # Keys of quarantined rows count as carried: a bad row never removes a record.
             self.sql(
                 "CREATE TEMP TABLE sync_ending ON COMMIT DROP AS "
-                f"SELECT c.{self.key} AS key, c.version_id FROM {self.current} c "
-                f"WHERE NOT EXISTS (SELECT 1 FROM sync_present p WHERE p.key = c.{self.key})"
+                "SELECT a.key, a.version_id FROM sync_absent a "
+                "WHERE NOT EXISTS (SELECT 1 FROM sync_cand_keys k WHERE k.k = a.key)"
             )
         else:
             self.sql(
@@ -498,6 +524,7 @@ class _Apply:
                 f"SELECT c.{self.key} AS key, c.version_id FROM {self.current} c "
                 f"JOIN sync_end e ON e.{self.key} = c.{self.key}"
             )
+        self.analyze("sync_plan", "sync_ending")
         counts = dict(self.sql("SELECT kind, count(*) FROM sync_plan GROUP BY kind").all())
         self.result.created = int(counts.get("created", 0))
         self.result.changed = int(counts.get("changed", 0))

@@ -8,15 +8,28 @@ Installed by the ``sync_functions`` migration.
 """
 
 SQL_FUNCTIONS: list[str] = [
+    # One inlinable expression (no FROM clause): PostgreSQL folds it into the calling
+    # query. A version with a subquery ran as its own plan per call, ~200 µs each.
+    r"""
+CREATE OR REPLACE FUNCTION mdr_norm_date_parts(y text, m text, d text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+  SELECT CASE WHEN y::int >= 1000 AND mdr_id_valid_date(y::int, m::int, d::int)
+    THEN y || '-' || lpad(m, 2, '0') || '-' || lpad(d, 2, '0') END
+$fn$
+""",
     r"""
 CREATE OR REPLACE FUNCTION mdr_norm_date(v text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-  SELECT CASE WHEN p IS NOT NULL AND mdr_id_valid_date(p[1]::int, p[2]::int, p[3]::int)
-              AND p[1]::int BETWEEN 1000 AND 9999
-    THEN p[1] || '-' || lpad(p[2], 2, '0') || '-' || lpad(p[3], 2, '0') END
-  FROM (SELECT coalesce(
-          regexp_match(v, '^(\d{4})[-./](\d{1,2})[-./](\d{1,2})\.?$'),
-          regexp_match(v, '^(\d{4})(\d{2})(\d{2})$')) AS p) AS parts
+  SELECT CASE
+    WHEN v ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+      THEN mdr_norm_date_parts(substr(v, 1, 4), substr(v, 6, 2), substr(v, 9, 2))
+    WHEN v ~ '^[0-9]{8}$'
+      THEN mdr_norm_date_parts(substr(v, 1, 4), substr(v, 5, 2), substr(v, 7, 2))
+    WHEN v ~ '^[0-9]{4}[-./][0-9]{1,2}[-./][0-9]{1,2}[.]?$'
+      THEN mdr_norm_date_parts(split_part(translate(v, './', '--'), '-', 1),
+                               split_part(translate(v, './', '--'), '-', 2),
+                               split_part(translate(rtrim(v, '.'), './', '--'), '-', 3))
+  END
 $fn$
 """,
     r"""
@@ -31,5 +44,6 @@ $fn$
 
 DROP_SQL_FUNCTIONS: list[str] = [
     "DROP FUNCTION IF EXISTS mdr_norm_date(text)",
+    "DROP FUNCTION IF EXISTS mdr_norm_date_parts(text, text, text)",
     "DROP FUNCTION IF EXISTS mdr_norm_bool(text)",
 ]

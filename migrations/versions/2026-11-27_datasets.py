@@ -154,6 +154,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(road_address_id, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -166,7 +172,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("road_address_id"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -254,6 +260,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(building_register_no, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -266,7 +278,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("building_register_no"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -358,6 +370,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(brn, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -370,7 +388,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("brn"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -485,6 +503,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(crn, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -497,7 +521,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("crn"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -577,6 +601,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(farm_business_no, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -589,7 +619,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("farm_business_no"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -668,6 +698,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(frn, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -680,7 +716,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("frn"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -762,6 +798,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(goods_id, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -774,7 +816,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("goods_id"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -842,6 +884,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(cas_no, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -854,7 +902,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("cas_no"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -937,6 +985,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(pnu, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -949,7 +1003,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("pnu"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -1031,6 +1085,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(licence_no, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -1043,7 +1103,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("licence_no"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -1117,6 +1177,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(product_code, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -1129,7 +1195,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("product_code"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -1201,6 +1267,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(rrn, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -1213,7 +1285,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("rrn"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -1312,6 +1384,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(vin, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -1324,7 +1402,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("vin"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
@@ -1411,6 +1489,12 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
+            "key_hash",
+            sa.BigInteger(),
+            sa.Computed("hashtextextended(workplace_no, 0)", persisted=True),
+            nullable=True,
+        ),
+        sa.Column(
             "recorded_at",
             sa.DateTime(timezone=True),
             server_default=sa.text("now()"),
@@ -1423,7 +1507,7 @@ def upgrade() -> None:
         ),
         sa.Column("row_hash", sa.UUID(as_uuid=False), nullable=False),
         postgresql.ExcludeConstraint(
-            (sa.column("workplace_no"), "="),
+            (sa.column("key_hash"), "="),
             (sa.column("valid_period"), "&&"),
             where=sa.text("superseded_at IS NULL"),
             using="gist",
