@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SERVER_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test test-server lint format bench clean
+.PHONY: install run test test-server lint format bench clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,15 @@ run: install
 	$(BIN)/mdr up
 
 ## test: the whole suite on real PostgreSQL (embedded unless MDR_TEST_DATABASE_URL is set)
-test: install
+test: install browser
 	$(BIN)/pytest -n auto
+
+# The console's browser tests use Debian's chromium (Playwright's own browser download is
+# not reachable here). Installed when missing and allowed (root); otherwise they skip.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-noto-cjk >/dev/null) \
+	  || echo "chromium not installed: the console's browser tests will skip"; }
 
 ## test-server: migrations, an API smoke run and the database tests on a server given by URL
 test-server: install
@@ -43,6 +50,9 @@ bench: install
 	$(BIN)/python -m bench.generate --scale 1000000
 	$(BIN)/python -m bench.sync --scale 1000000
 	$(BIN)/python -m bench.api --scale 1000000
+	$(BIN)/python -m bench.checks --scale 1000000
+	$(BIN)/python -m bench.reconcile --scale 1000000
+	$(BIN)/python -m bench.reconcile_febrl
 
 clean:
 	rm -rf $(VENV) .mdr .pytest_cache .mypy_cache .ruff_cache

@@ -9,10 +9,11 @@ import asyncpg
 from fastapi import FastAPI
 
 import mdr
+from api.console import install_console
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.records_service import RecordService, TokenBucket
-from api.routes import catalogue, changes, health, portal, records, subject
+from api.routes import catalogue, changes, health, portal, reconciliation, records, subject
 from mdr.access.audit import AuditWriter
 from mdr.access.secrets import server_secret
 from mdr.db.engine import Database, ReadSessions, resolve_database, session_factory
@@ -84,9 +85,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.read_sessions = ReadSessions(read_engines)
     app.state.secret = secret
     install_problem_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    install_console(app)  # after the problem handlers: console errors render as HTML pages
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
+                       upload_paths=("/v1/reconciliation/runs",),
+                       max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(RequestIdMiddleware)
     for router in (health.router, catalogue.router, records.router, changes.router,
-                   subject.router, portal.router):
+                   subject.router, portal.router, reconciliation.router):
         app.include_router(router)
     return app

@@ -61,18 +61,24 @@ class RequestIdMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` with 413 (by header, and while streaming)."""
+    """Refuse request bodies over the limit with 413 (by header, and while streaming).
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    File uploads (agency copies for reconciliation) have a limit of their own.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_paths: tuple[str, ...] = (),
+                 max_upload_bytes: int = 0) -> None:
+        self.app, self.default_max = app, max_bytes
+        self.upload_paths, self.max_upload_bytes = upload_paths, max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_upload_bytes if scope["path"] in self.upload_paths else self.default_max
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         seen = 0
 
@@ -80,14 +86,14 @@ class BodyLimitMiddleware:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise PayloadTooLarge(f"the request body exceeds {self.max_bytes} bytes")
+            if seen > limit:
+                raise PayloadTooLarge(f"the request body exceeds {limit} bytes")
             return message
 
         await self.app(scope, counting_receive, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problem_response(
             413, PayloadTooLarge.slug, PayloadTooLarge.title,
-            f"the request body exceeds {self.max_bytes} bytes", scope["path"])
+            f"the request body exceeds {limit} bytes", scope["path"])
         await response(scope, receive, send)

@@ -177,9 +177,9 @@ def main() -> None:
         batch_times = []
         with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
             for i in range(60):
-                batch = keys[(i * 1000) % 19_000:(i * 1000) % 19_000 + 1000]
+                chunk = keys[(i * 1000) % 19_000:(i * 1000) % 19_000 + 1000]
                 started = time.perf_counter()
-                response = client.post(LOOKUP, json={"keys": batch})
+                response = client.post(LOOKUP, json={"keys": chunk})
                 batch_times.append((time.perf_counter() - started) * 1000)
                 response.raise_for_status()
         batch_times.sort()

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
                                          description="Requests per second per API key.")
     rate_limit_burst: int = Field(default=4000, ge=1, le=10_000_000)
     max_request_bytes: int = Field(default=1_048_576, ge=1024, le=100_000_000)
+    max_upload_bytes: int = Field(default=2_147_483_648, ge=1024,
+                                  description="Largest agency copy accepted for reconciliation.")
     audit_flush_ms: float = Field(default=2.0, ge=0.0, le=1000.0,
                                   description="Longest wait to group audit rows into one commit.")
     demo_scale: int = Field(default=10_000, ge=0, le=1_000_000,

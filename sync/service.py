@@ -454,12 +454,12 @@ class _Apply:
             f"FROM sync_cand s WHERE s.{self.key} IS NOT NULL"
         )
         self.analyze("sync_cand_keys")
+        # A key written twice matters only when the rows differ, and then at least one
+        # of them differs from the master, so is a candidate: comparing candidates with
+        # the file finds every such pair without another pass over the whole file.
         self.sql(
             "CREATE TEMP TABLE sync_dupes ON COMMIT DROP AS "
-            f"WITH raw AS (SELECT {self.key} AS k FROM {self.stage} "
-            f"WHERE {self.key} IS NOT NULL GROUP BY {self.key} HAVING count(*) > 1) "
-            f"SELECT s.row_number FROM {self.stage} s JOIN raw ON raw.k = s.{self.key} "
-            "UNION SELECT c.row_number FROM sync_cand_keys c "
+            "SELECT c.row_number FROM sync_cand_keys c "
             f"JOIN {self.stage} s ON s.{self.key} = c.k AND s.row_number <> c.row_number "
             "UNION SELECT s.row_number FROM sync_cand_keys c "
             f"JOIN {self.stage} s ON s.{self.key} = c.k AND s.row_number <> c.row_number "
@@ -541,13 +541,12 @@ class _Apply:
         # changed or ended version is superseded, and a closed copy records its validity
         # ending at the as-of date; a corrected one is superseded and replaced. Old beliefs
         # are closed first, so the exclusion constraint sees no overlap.
+        # `= ANY(ARRAY(...))` makes these primary-key lookups: a join would scan every
+        # version to touch the few that changed.
         self.sql(
-            f"UPDATE {self.version} v SET superseded_at = now() FROM sync_plan p "
-            "WHERE p.kind IN ('changed', 'corrected') AND v.version_id = p.previous_version_id"
-        )
-        self.sql(
-            f"UPDATE {self.version} v SET superseded_at = now() FROM sync_ending e "
-            "WHERE v.version_id = e.version_id"
+            f"UPDATE {self.version} SET superseded_at = now() WHERE version_id = ANY(ARRAY("
+            "SELECT previous_version_id FROM sync_plan WHERE kind IN ('changed', 'corrected') "
+            "UNION ALL SELECT version_id FROM sync_ending))"
         )
         fields_v = ", ".join(f"v.{name}" for name in self.fields)
         self.sql(
@@ -560,6 +559,7 @@ class _Apply:
             "coalesce(c.valid_to, greatest(CAST(:as_of AS date), v.valid_from)), :b, "
             f"v.source_row, v.row_hash FROM {self.version} v "
             "JOIN closing c ON c.version_id = v.version_id "
+            "WHERE v.version_id = ANY(ARRAY(SELECT version_id FROM closing)) "
             f"RETURNING version_id, {self.key} AS key) SELECT * FROM ins"
         )
         self.sql(
@@ -567,7 +567,8 @@ class _Apply:
             f"INSERT INTO {self.version} ({fields}, valid_from, batch_id, source_row, row_hash) "
             f"SELECT {fields_i}, p.valid_from, :b, i.row_number, i.raw_hash "
             "FROM sync_in i JOIN sync_plan p USING (row_number) WHERE p.kind <> 'unchanged' "
-            f"RETURNING version_id, {self.key} AS key, recorded_at) SELECT * FROM ins"
+            f"RETURNING version_id, {self.key} AS key, {fields}, valid_from, recorded_at, "
+            "batch_id, row_hash) SELECT * FROM ins"
         )
         self.sql(
             f"DELETE FROM {self.current} c USING sync_ending e WHERE c.{self.key} = e.key"
@@ -578,9 +579,8 @@ class _Apply:
         )
         self.sql(
             f"INSERT INTO {self.current} ({fields}, version_id, valid_from, recorded_at, "
-            f"batch_id, row_hash) SELECT {', '.join('v.' + f for f in self.fields)}, "
-            "v.version_id, v.valid_from, v.recorded_at, v.batch_id, v.row_hash "
-            f"FROM sync_new n JOIN {self.version} v ON v.version_id = n.version_id"
+            f"batch_id, row_hash) SELECT {fields}, version_id, valid_from, recorded_at, "
+            "batch_id, row_hash FROM sync_new"
         )
         # Outbox ids must grow in commit order, or a feed reader could move past an id
         # that commits later. Writers take this lock right before drawing ids and keep it

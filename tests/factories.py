@@ -68,7 +68,7 @@ def factory_for(dataset: str) -> type[Factory]:
     kind_fields = {r.kind_field for r in spec.relations if r.kind_field}
     ordered = sorted(spec.fields, key=lambda f: f.name not in kind_fields)
     attributes: dict[str, Any] = {
-        f.name: LazyAttribute(  # type: ignore[no-untyped-call]  # factory-boy is untyped here
+        f.name: LazyAttribute(
             lambda row, f=f: _value(spec, f, row.__dict__)
         )
         for f in ordered

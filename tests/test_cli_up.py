@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import clean_env, free_port, no_postgres_left
+from tests.helpers import clean_env, free_port, no_postgres_left, postgres_processes
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +37,13 @@ def _wait_ready(proc: subprocess.Popen[str], port: int, timeout: float = 30) -> 
         time.sleep(0.2)
     proc.kill()
     raise AssertionError(f"not ready in {timeout}s: {proc.communicate()[1][-2000:]}")
+
+
+def _leftovers(data_dir: Path, stderr: str) -> str:
+    holders = (data_dir / "pg-holders.json").read_text() if (data_dir / "pg-holders.json"
+                                                              ).exists() else "none"
+    procs = [" ".join(p.info.get("cmdline") or []) for p in postgres_processes(data_dir / "pg")]
+    return f"holders: {holders}\nprocesses: {procs}\nstderr tail:\n{stderr[-3000:]}"
 
 
 def _demo_key_works(proc: subprocess.Popen[str], port: int) -> tuple[str, str]:
@@ -78,7 +85,7 @@ def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, 
     assert key in stderr, "prints a demo key"
     assert "Migrating" in stderr
     assert "Loaded demo data" in stderr
-    assert no_postgres_left(pgdata), f"postgres left after the interrupt:\n{stderr[-3000:]}"
+    assert no_postgres_left(pgdata), _leftovers(data_dir, stderr)
 
     created = (pgdata / "PG_VERSION").stat().st_mtime
     second = _start(data_dir, port, "up")
@@ -89,7 +96,7 @@ def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, 
     assert "Migrating" not in stderr, "the second run reuses the migrated database"
     assert "Loaded demo data" not in stderr, "demo data is loaded into an empty database only"
     assert (pgdata / "PG_VERSION").stat().st_mtime == created
-    assert no_postgres_left(pgdata)
+    assert no_postgres_left(pgdata), _leftovers(data_dir, stderr)
 
 
 def test_logs_are_json_with_request_ids(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -11,7 +11,17 @@ from typing import Annotated
 
 import typer
 
-from mdr.cli import access_cmd, common, datasets_cmd, generate_cmd, sync_cmd
+from mdr.cli import (
+    access_cmd,
+    checks_cmd,
+    common,
+    datasets_cmd,
+    generate_cmd,
+    reconcile_cmd,
+    report_cmd,
+    sync_cmd,
+    users_cmd,
+)
 from mdr.errors import ConfigurationError, MdrError
 
 app = typer.Typer(
@@ -35,6 +45,11 @@ app.add_typer(access_cmd.keys_app, name="keys")
 app.add_typer(access_cmd.subjects_app, name="subjects")
 app.add_typer(access_cmd.audit_app, name="audit")
 app.command("generate")(generate_cmd.generate)
+app.command("reconcile")(reconcile_cmd.reconcile)
+app.add_typer(reconcile_cmd.steward_app, name="steward")
+app.add_typer(users_cmd.users_app, name="users")
+app.add_typer(checks_cmd.app, name="checks")
+app.command("report")(report_cmd.report)
 
 HostOption = Annotated[
     str | None, typer.Option("--host", help="Address to listen on (default MDR_API_HOST).")

@@ -18,7 +18,7 @@ from tests.sync.conftest import frame_of
 pytestmark = pytest.mark.db
 
 
-def sync(engine, dataset, records, sha, as_of):
+def sync(engine, dataset: str, records: list, sha: str, as_of: dt.date) -> object:
     return apply_snapshot(engine, dataset, frame_of(dataset, records), source="t", sha256=sha,
                           as_of=as_of)
 

@@ -184,3 +184,18 @@ def test_failed_job_is_recorded_with_its_error(master, tmp_path: Path) -> None:
         status, error = conn.execute(text(
             "SELECT status, error FROM job_run WHERE job_id = 'sync-resident'")).one()
     assert status == "failed" and "missing required columns" in error
+
+
+def test_nightly_job_runs_the_datasets_checks_after_applying(master, tmp_path: Path) -> None:
+    from mdr.cli.jobs import sync_then_check
+
+    drop = tmp_path / "drop" / "resident"
+    drop.mkdir(parents=True)
+    write_csv(drop / "resident.csv", people(3))
+    spec = JobSpec("sync-resident", sync_then_check, trigger=None, kwargs={
+        "dataset": "resident", "drop_dir": str(tmp_path / "drop"),
+        "archive_dir": str(tmp_path / "archive")})
+    assert run_locked(master, spec)
+    assert count(master, "SELECT count(*) FROM check_run WHERE triggered_by = 'after_sync'") == 1
+    assert run_locked(master, spec)  # nothing new to sync: no checks either
+    assert count(master, "SELECT count(*) FROM check_run WHERE triggered_by = 'after_sync'") == 1

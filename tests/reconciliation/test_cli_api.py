@@ -1,0 +1,313 @@
+"""`mdr reconcile`, `mdr steward` and the reconciliation and steward API routes."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+import typer
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from api.app import create_app
+from api.routes import reconciliation as reconciliation_routes
+from mdr.access.keys import create_key
+from mdr.cli import reconcile_cmd
+from mdr.db.engine import Database, session_factory, unit_of_work
+from mdr.settings import Settings, get_settings
+from tests.reconciliation.conftest_db import AGENCY, Snapshot, count, rows, url_of
+
+pytestmark = pytest.mark.db
+
+
+def cli_app() -> typer.Typer:
+    """The commands as `mdr` registers them (see the lead's mdr/cli/main.py)."""
+    app = typer.Typer()
+    app.command("reconcile")(reconcile_cmd.reconcile)
+    app.add_typer(reconcile_cmd.steward_app, name="steward")
+    return app
+
+
+@pytest.fixture
+def cli(rec_db: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[CliRunner]:
+    monkeypatch.setenv("MDR_DATABASE_URL", url_of(rec_db))
+    monkeypatch.setenv("MDR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MDR_STEWARD", "lee")
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def invoke(cli: CliRunner, *args: str) -> Any:
+    result = cli.invoke(cli_app(), list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_reconcile_and_steward_commands(cli: CliRunner, snapshot: Snapshot, tmp_path: Path) -> None:
+    out = tmp_path / "results.csv"
+    result = invoke(
+        cli,
+        "reconcile",
+        "resident",
+        str(snapshot.agency_file),
+        "--agency",
+        AGENCY,
+        "--out",
+        str(out),
+        "--json",
+    )
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "finished" and summary["agency_records"] == snapshot.agency.height
+    assert set(summary["outcomes"]) == {
+        "match",
+        "match_with_differences",
+        "agency_only",
+        "ambiguous",
+        "master_only",
+    }
+    assert summary["records_compared"] >= summary["records_agreeing"] > 0
+    assert set(summary["timings"]) >= {"reading", "master", "linking", "storing"}
+    assert out.read_text().splitlines()[0] == "agency_row,master_key,outcome,score,differing_fields"
+    only = (tmp_path / "results.master_only.csv").read_text().splitlines()
+    assert len(only) - 1 == summary["outcomes"]["master_only"]
+
+    plain = invoke(cli, "reconcile", "resident", str(snapshot.agency_file), "--agency", AGENCY)
+    assert "match_with_differences" in plain.stdout and "drift since run" in plain.stdout
+
+    page = json.loads(
+        invoke(
+            cli, "steward", "inbox", "--outcome", "match_with_differences", "--limit", "2", "--json"
+        ).stdout
+    )
+    assert len(page["items"]) == 2 and page["next_after"] == page["items"][-1]["item_id"]
+    item_id = page["items"][0]["item_id"]
+    shown = json.loads(invoke(cli, "steward", "show", str(item_id), "--json").stdout)
+    assert shown["item_id"] == item_id and shown["fields"]
+    assert "differs" in invoke(cli, "steward", "show", str(item_id)).stdout
+    done = json.loads(
+        invoke(
+            cli,
+            "steward",
+            "resolve",
+            str(item_id),
+            "--action",
+            "master_right",
+            "--reason",
+            "copy is stale",
+            "--json",
+        ).stdout
+    )
+    assert done["steward"] == "lee" and done["status"] == "resolved"
+    refused = cli.invoke(
+        cli_app(),
+        ["steward", "resolve", str(item_id), "--action", "not_an_issue", "--reason", "again"],
+    )
+    assert refused.exit_code != 0
+    listing = invoke(cli, "steward", "inbox", "--status", "all").stdout
+    assert "Steward inbox" in listing
+
+    report = json.loads(invoke(cli, "steward", "metrics", "--dataset", "resident", "--json").stdout)
+    (entry,) = report["entries"]
+    assert entry["agency"] == AGENCY and entry["drift"]["score"] == 0.0
+    assert "Accuracy" in invoke(cli, "steward", "metrics").stdout
+
+
+# ------------------------------------------------------------------------ API
+
+
+@pytest.fixture
+def api(rec_db: Engine, tmp_path: Path) -> Iterator[TestClient]:
+    app: FastAPI = create_app(
+        Settings(data_dir=tmp_path / "data", secret_key="test-secret"),
+        Database(url_of(rec_db), embedded=False),
+    )
+    if not any(getattr(r, "path", "") == "/v1/reconciliation/runs" for r in app.routes):
+        app.include_router(reconciliation_routes.router)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def key(engine: Engine, grants: list[str], agency: str = AGENCY) -> dict[str, str]:
+    with unit_of_work(session_factory(engine)) as session:
+        _, presented = create_key(
+            session, agency_code=agency, grants=grants, purposes=["verification"]
+        )
+    return {"Authorization": f"Bearer {presented}"}
+
+
+def upload(
+    api: TestClient, headers: dict[str, str], path: Path, name: str | None = None, **form: Any
+) -> Any:
+    data = {"dataset": "resident", "agency": AGENCY} | form
+    with path.open("rb") as fh:
+        return api.post(
+            "/v1/reconciliation/runs",
+            headers=headers,
+            data=data,
+            files={"file": (name or path.name, fh, "text/csv")},
+        )
+
+
+def poll(api: TestClient, headers: dict[str, str], run_id: int) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while True:
+        answer = api.get(f"/v1/reconciliation/runs/{run_id}", headers=headers)
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        if body["status"] in ("finished", "failed") or time.monotonic() > deadline:
+            return body
+        time.sleep(0.1)
+
+
+def test_upload_runs_in_the_background_and_can_be_polled(
+    api: TestClient, rec_db: Engine, snapshot: Snapshot
+) -> None:
+    agency = key(rec_db, ["resident"])
+    answer = upload(api, agency, snapshot.agency_file, name="주민 사본.CSV")
+    assert answer.status_code == 202, answer.text
+    run_id = answer.json()["run_id"]
+    assert answer.headers["location"] == f"/v1/reconciliation/runs/{run_id}"
+    body = poll(api, agency, run_id)
+    assert body["status"] == "finished", body
+    assert body["source"] == "주민 사본.CSV"
+    assert body["agency_records"] == snapshot.agency.height
+    assert body["records_compared"] > 0 and body["drift"] is None
+    assert body["items"]["new"] == sum(
+        body["outcomes"][k]
+        for k in ("match_with_differences", "ambiguous", "agency_only", "master_only")
+    )
+
+    csv = api.get(f"/v1/reconciliation/runs/{run_id}/results.csv", headers=agency)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.splitlines()
+    assert lines[0] == "agency_row,master_key,outcome,score,differing_fields"
+    assert len(lines) - 1 == snapshot.agency.height
+    only = api.get(f"/v1/reconciliation/runs/{run_id}/results.csv?part=master_only", headers=agency)
+    assert len(only.text.splitlines()) - 1 == body["outcomes"]["master_only"]
+
+    metrics = api.get("/v1/reconciliation/metrics", headers=agency).json()
+    assert [e["agency"] for e in metrics["entries"]] == [AGENCY]
+    assert api.get("/v1/reconciliation/metrics?agency=OTHER", headers=agency).status_code == 403
+    inspector = key(rec_db, ["inspector"], agency="MOIS")
+    assert (
+        api.get("/v1/reconciliation/metrics?dataset=resident", headers=inspector).json()["entries"][
+            0
+        ]["agency"]
+        == AGENCY
+    )
+    stranger = key(rec_db, ["resident"], agency="KNPA")
+    assert api.get(f"/v1/reconciliation/runs/{run_id}", headers=stranger).status_code == 403
+
+
+def test_bad_uploads(api: TestClient, rec_db: Engine, snapshot: Snapshot, tmp_path: Path) -> None:
+    agency = key(rec_db, ["resident"])
+    assert upload(api, {}, snapshot.agency_file).status_code == 401
+    no_grant = key(rec_db, ["medicine"])
+    refused = upload(api, no_grant, snapshot.agency_file)
+    assert refused.status_code == 403 and refused.json()["type"].endswith("/no-grant")
+    assert upload(api, agency, snapshot.agency_file, agency="KNPA").status_code == 403
+    assert upload(api, agency, snapshot.agency_file, scope="region=11").status_code == 422
+    steward = key(rec_db, ["steward"], agency="MOIS")
+    assert upload(api, steward, snapshot.agency_file).status_code == 202  # for any agency
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("nickname\nx\n")
+    answer = upload(api, agency, bad)
+    assert answer.status_code == 202
+    body = poll(api, agency, answer.json()["run_id"])
+    assert body["status"] == "failed" and "'nickname': matches no field" in body["error"]
+    assert (
+        count(
+            rec_db,
+            "SELECT count(*) FROM reconciliation_outcome WHERE run_id = :r",
+            r=body["run_id"],
+        )
+        == 0
+    )
+
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("nickname: nick\n")
+    with bad.open("rb") as fh, mapping.open("rb") as mh:
+        refused = api.post(
+            "/v1/reconciliation/runs",
+            headers=agency,
+            data={"dataset": "resident", "agency": AGENCY},
+            files={"file": ("bad.csv", fh), "mapping": ("mapping.yaml", mh)},
+        )
+    assert refused.status_code == 422 and "nick" in refused.json()["detail"]
+
+
+def test_steward_routes_need_the_steward_role_and_flags_reach_the_read_api(
+    api: TestClient, rec_db: Engine, snapshot: Snapshot, tmp_path: Path
+) -> None:
+    agency = key(rec_db, ["resident"])
+    copy = tmp_path / "copy.csv"
+    master = snapshot.master.head(30)
+    copy.write_text(
+        master.with_columns(
+            pl.when(pl.int_range(pl.len()) == 3)
+            .then(pl.lit("가나다"))
+            .otherwise("name")
+            .alias("name")
+        ).write_csv(null_value="")
+    )
+    assert poll(api, agency, upload(api, agency, copy).json()["run_id"])["status"] == "finished"
+
+    for method, path in (
+        ("get", "/v1/steward/items"),
+        ("get", "/v1/steward/items/1"),
+        ("post", "/v1/steward/items/1:resolve"),
+    ):
+        answer = api.request(
+            method.upper(), path, headers=agency, json={"action": "not_an_issue", "reason": "x"}
+        )
+        assert answer.status_code == 403, (path, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+
+    steward = key(rec_db, ["steward"], agency="MOIS")
+    page = api.get("/v1/steward/items?outcome=match_with_differences", headers=steward).json()
+    (item,) = page["items"]
+    assert item["differing_fields"] == ["name"] and "*" in item["master_key"]
+    shown = api.get(f"/v1/steward/items/{item['item_id']}", headers=steward).json()
+    assert any(f["field"] == "name" and f["differs"] for f in shown["fields"])
+    assert (
+        api.post(
+            f"/v1/steward/items/{item['item_id']}:resolve",
+            headers=steward,
+            json={"action": "master_wrong", "reason": ""},
+        ).status_code
+        == 422
+    )
+    done = api.post(
+        f"/v1/steward/items/{item['item_id']}:resolve",
+        headers=steward,
+        json={"action": "master_wrong", "reason": "court ruling"},
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["flags"] == ["name"]
+    again = api.post(
+        f"/v1/steward/items/{item['item_id']}:resolve",
+        headers=steward,
+        json={"action": "master_wrong", "reason": "court ruling"},
+    )
+    assert again.status_code == 409
+    (action,) = rows(rec_db, "SELECT steward FROM steward_action")
+    assert str(action["steward"]).startswith("MOIS/k")
+
+    reader = key(rec_db, ["resident"]) | {"X-Purpose": "verification"}
+    looked = api.post(
+        "/v1/datasets/resident/records:lookup",
+        headers=reader,
+        json={"keys": [str(master["rrn"][3])]},
+    )
+    assert looked.status_code == 200, looked.text
+    (record,) = looked.json()["records"]
+    assert [(f["field"], f["status"]) for f in record["flags"]] == [("name", "under_investigation")]
