@@ -13,7 +13,16 @@ from api.console import install_console
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.records_service import RecordService, TokenBucket
-from api.routes import catalogue, changes, health, portal, reconciliation, records, subject
+from api.routes import (
+    catalogue,
+    changes,
+    health,
+    portal,
+    quality,
+    reconciliation,
+    records,
+    subject,
+)
 from mdr.access.audit import AuditWriter
 from mdr.access.secrets import server_secret
 from mdr.db.engine import Database, ReadSessions, resolve_database, session_factory
@@ -91,6 +100,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                        max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(RequestIdMiddleware)
     for router in (health.router, catalogue.router, records.router, changes.router,
-                   subject.router, portal.router, reconciliation.router):
+                   subject.router, portal.router, reconciliation.router, quality.router):
         app.include_router(router)
     return app

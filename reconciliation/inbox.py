@@ -153,10 +153,14 @@ def list_items(
     kind: str | None = None,
     status: str = "open",
     overdue: bool = False,
+    min_age_days: int | None = None,
     after: int | None = None,
     limit: int = PAGE_DEFAULT,
 ) -> dict[str, Any]:
-    """A page of items, oldest first; ``next_after`` continues (None at the end)."""
+    """A page of items, oldest first; ``next_after`` continues (None at the end).
+
+    ``min_age_days`` keeps items open (or first raised) at least that many days ago.
+    """
     if dataset is not None:
         dataset = get_dataset(dataset).name
     if kind is not None and kind not in ITEM_KINDS:
@@ -170,6 +174,8 @@ def list_items(
         " AND (CAST(:k AS text) IS NULL OR kind = :k)"
         " AND (CAST(:s AS text) = 'all' OR status = :s)"
         " AND (NOT :o OR (status = 'open' AND due_at < now()))"
+        " AND (CAST(:age AS integer) IS NULL"
+        " OR created_at <= now() - make_interval(days => CAST(:age AS integer)))"
     )
     params = {
         "d": dataset,
@@ -177,6 +183,7 @@ def list_items(
         "k": kind,
         "s": status,
         "o": overdue,
+        "age": min_age_days,
         "after": after or 0,
         "n": limit + 1,
     }

@@ -43,3 +43,17 @@ def no_postgres_left(pgdata: Path, timeout: float = 30.0) -> bool:
             return False
         time.sleep(0.1)
     return True
+
+
+def embedded_data_dir(prefix: str) -> Path:
+    """A data dir for an embedded server, outside pytest's temporary tree.
+
+    As root the server runs as another user, and pytest narrows its
+    /tmp/pytest-of-<user> folder to mode 0700 whenever a worker sets up its
+    temporary base: a server living below it would lose access to its files.
+    """
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix=f"mdr-{prefix}-"))
+    path.chmod(0o755)
+    return path

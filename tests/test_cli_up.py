@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import clean_env, free_port, no_postgres_left, postgres_processes
+from tests.helpers import (
+    clean_env,
+    embedded_data_dir,
+    free_port,
+    no_postgres_left,
+    postgres_processes,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -72,8 +79,8 @@ def _stop(proc: subprocess.Popen[str], sig: signal.Signals) -> str:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, sig) -> None:
-    data_dir = tmp_path_factory.mktemp("up")
+def test_up_ready_interrupt_and_reuse(sig: signal.Signals) -> None:
+    data_dir = embedded_data_dir("up")
     pgdata = data_dir / "pg"
     port = free_port()
 
@@ -97,10 +104,11 @@ def test_up_ready_interrupt_and_reuse(tmp_path_factory: pytest.TempPathFactory, 
     assert "Loaded demo data" not in stderr, "demo data is loaded into an empty database only"
     assert (pgdata / "PG_VERSION").stat().st_mtime == created
     assert no_postgres_left(pgdata), _leftovers(data_dir, stderr)
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def test_logs_are_json_with_request_ids(tmp_path_factory: pytest.TempPathFactory) -> None:
-    data_dir = tmp_path_factory.mktemp("logs")
+def test_logs_are_json_with_request_ids() -> None:
+    data_dir = embedded_data_dir("logs")
     port = free_port()
     proc = _start(data_dir, port, "serve", "--access-log")
     _wait_ready(proc, port)
@@ -111,3 +119,4 @@ def test_logs_are_json_with_request_ids(tmp_path_factory: pytest.TempPathFactory
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
     assert any(r.get("request_id") == "trace-me-1" for r in records)
     assert no_postgres_left(data_dir / "pg")
+    shutil.rmtree(data_dir, ignore_errors=True)

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg2
 import pytest
 
 from mdr.embedded import EmbeddedPostgres
-from tests.helpers import clean_env, postgres_processes
+from tests.helpers import clean_env, embedded_data_dir, postgres_processes
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # Short path: the Unix socket lives in the data dir when it fits.
-    return tmp_path_factory.mktemp("emb")
+def data_dir() -> Iterator[Path]:
+    path = embedded_data_dir("emb")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def test_starts_reuses_and_stops(data_dir: Path) -> None:

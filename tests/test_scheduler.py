@@ -85,3 +85,34 @@ def test_jobs_live_in_postgres_and_run(sched_engine) -> None:
         assert again.job_ids() == ["heartbeat"]
     finally:
         again.shutdown()
+
+
+def test_failed_job_is_retried_with_backoff(sched_engine) -> None:
+    import datetime as dt
+
+    from apscheduler.triggers.date import DateTrigger
+
+    attempts: list[int] = []
+
+    def flaky(session) -> dict:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("source not ready")
+        return {"ok": True}
+
+    job = JobSpec("flaky", flaky, trigger=DateTrigger(run_date=dt.datetime.now(dt.UTC)),
+                  retries=2, retry_backoff_seconds=1)
+    scheduler = MdrScheduler(sched_engine, [job])
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(attempts) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        scheduler.shutdown()
+    with sched_engine.connect() as conn:
+        runs = conn.execute(text(
+            "SELECT attempt, status, error FROM job_run WHERE job_id = 'flaky' ORDER BY run_id"
+        )).all()
+    assert [(r.attempt, r.status) for r in runs] == [(1, "failed"), (2, "succeeded")]
+    assert "source not ready" in runs[0].error

@@ -243,17 +243,19 @@ def inbox_page(
     kind: Annotated[str | None, Query()] = None,
     status: Annotated[str, Query()] = "open",
     overdue: Annotated[bool, Query()] = False,
+    min_age: Annotated[int | None, Query(ge=0, le=3650)] = None,
     after: Annotated[int | None, Query()] = None,
     notice: Annotated[str | None, Query()] = None,
 ) -> Response:
     status = status if status in inbox.STATUSES else "open"
     filters: dict[str, Any] = {
         "dataset": dataset or None, "agency": agency or None, "kind": kind or None,
-        "status": status, "overdue": overdue,
+        "status": status, "overdue": overdue, "min_age": min_age,
     }
     page = inbox.list_items(
         session.connection(), dataset=dataset or None, agency=agency or None,
-        kind=kind or None, status=status, overdue=overdue, after=after, limit=PAGE,
+        kind=kind or None, status=status, overdue=overdue, min_age_days=min_age,
+        after=after, limit=PAGE,
     )
     counts = views.inbox_counts(session, filters)
     agencies = session.execute(

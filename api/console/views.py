@@ -324,9 +324,13 @@ def inbox_counts(session: Session, filters: Mapping[str, Any]) -> dict[str, Any]
             " count(*) FILTER (WHERE status = 'open' AND due_at < now()) AS overdue"
             " FROM steward_item WHERE (CAST(:d AS text) IS NULL OR dataset = :d)"
             " AND (CAST(:a AS text) IS NULL OR agency = :a)"
-            " AND (CAST(:s AS text) = 'all' OR status = :s) GROUP BY kind"
+            " AND (CAST(:s AS text) = 'all' OR status = :s)"
+            " AND (CAST(:age AS integer) IS NULL"
+            " OR created_at <= now() - make_interval(days => CAST(:age AS integer)))"
+            " GROUP BY kind"
         ),
-        {"d": filters["dataset"], "a": filters["agency"], "s": filters["status"]},
+        {"d": filters["dataset"], "a": filters["agency"], "s": filters["status"],
+         "age": filters.get("min_age")},
     ).mappings().all()
     by_kind = {r["kind"]: int(r["n"]) for r in rows}
     return {"by_kind": by_kind, "total": sum(by_kind.values()),

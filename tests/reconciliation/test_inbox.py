@@ -289,6 +289,14 @@ def test_listing_pages_filters_and_masks(rec_db: Engine, snapshot: Snapshot) -> 
         overdue = list_items(conn, overdue=True)
         assert [i["item_id"] for i in overdue["items"]] == [seen[0]]
         assert overdue["items"][0]["overdue"]
+        assert list_items(conn, min_age_days=10)["total"] == 0
+        conn.execute(
+            text("UPDATE steward_item SET created_at = now() - interval '30 days' "
+                 "WHERE item_id = :i"), {"i": seen[1]},
+        )
+        aged = list_items(conn, min_age_days=10)
+        assert [i["item_id"] for i in aged["items"]] == [seen[1]]
+        assert list_items(conn, min_age_days=31)["total"] == 0
         conn.rollback()
         with pytest.raises(InvalidInput, match="unknown outcome"):
             list_items(conn, kind="match")
