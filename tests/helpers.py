@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
+from sqlalchemy import Engine
 
 
 def postgres_processes(pgdata: Path) -> list[psutil.Process]:
@@ -57,3 +61,66 @@ def embedded_data_dir(prefix: str) -> Path:
     path = Path(tempfile.mkdtemp(prefix=f"mdr-{prefix}-"))
     path.chmod(0o755)
     return path
+
+
+def migrated_engine(url: str, pool_size: int = 3) -> Engine:
+    """An engine on ``url`` after `alembic upgrade head` and a fresh catalogue.
+
+    For tests whose code under test commits (sync, API, checks): they get a database
+    of their own instead of the rolled-back session.
+    """
+    from entities.catalogue import refresh_catalogue
+    from mdr.db.engine import make_engine, session_factory, unit_of_work
+    from mdr.db.migrate import upgrade
+
+    upgrade(url)
+    engine = make_engine(url, "test", pool_size=pool_size)
+    with unit_of_work(session_factory(engine)) as session:
+        refresh_catalogue(session)
+    return engine
+
+
+def empty_master(engine: Engine, *extra_tables: str) -> None:
+    """Truncate every dataset's tables, the outbox, quarantine and ledger (and extras).
+
+    The access log is append-only and is never truncated.
+    """
+    from sqlalchemy import text
+
+    from entities.registry import DATASETS
+
+    tables = [t for spec in DATASETS.values() for t in (spec.current_table, spec.version_table)]
+    tables += ["change_event", "sync_quarantine", "sync_batch", *extra_tables]
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@contextlib.contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a thread on a free port; yield its base URL."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(base + "/healthz").status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(10)

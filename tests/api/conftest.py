@@ -11,29 +11,23 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from api.app import create_app
-from entities.catalogue import refresh_catalogue
-from entities.registry import DATASETS
 from mdr.access.keys import create_key
-from mdr.db.engine import Database, make_engine, session_factory, unit_of_work
-from mdr.db.migrate import upgrade
+from mdr.db.engine import Database, session_factory, unit_of_work
 from mdr.settings import Settings
 from tests.factories import persist
+from tests.helpers import empty_master, migrated_engine
 
 SECRET = "test-secret-key"
 
 
 @pytest.fixture(scope="session")
 def api_url(scratch_database) -> str:
-    url = scratch_database("api")
-    upgrade(url)
-    return url
+    return str(scratch_database("api"))
 
 
 @pytest.fixture(scope="session")
 def api_engine(api_url: str) -> Iterator[Engine]:
-    engine = make_engine(api_url, "test", pool_size=3)
-    with unit_of_work(session_factory(engine)) as session:
-        refresh_catalogue(session)
+    engine = migrated_engine(api_url)
     yield engine
     engine.dispose()
 
@@ -41,10 +35,7 @@ def api_engine(api_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def api_db(api_engine: Engine) -> Engine:
     """The API database with every dataset emptied (the access log is append-only: kept)."""
-    tables = [t for spec in DATASETS.values() for t in (spec.current_table, spec.version_table)]
-    with api_engine.begin() as conn:
-        conn.execute(text("TRUNCATE " + ", ".join(tables) + ", change_event, sync_quarantine, "
-                          "sync_batch, field_flag RESTART IDENTITY CASCADE"))
+    empty_master(api_engine, "field_flag")
     return api_engine
 
 

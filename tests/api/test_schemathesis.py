@@ -6,14 +6,10 @@ server's event loop); requests carry a valid key with grants on every dataset.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 
 from api.app import create_app
@@ -21,7 +17,7 @@ from entities.registry import DATASETS
 from mdr.db.engine import Database
 from tests.api.conftest import api_settings, new_key, store
 from tests.factories import make
-from tests.helpers import free_port
+from tests.helpers import live_server
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -32,24 +28,8 @@ def live_api(api_engine, api_url, tmp_path_factory) -> Iterator[tuple[str, dict[
     store(api_engine, "medicine", [make("medicine") for _ in range(3)])
     _, headers = new_key(api_engine, list(DATASETS), ["schemathesis"])
     app = create_app(api_settings(tmp_path_factory.mktemp("st")), Database(api_url, False))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(base + "/healthz").status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.1)
-    yield base, headers
-    server.should_exit = True
-    thread.join(10)
+    with live_server(app) as base:
+        yield base, headers
 
 
 def test_api_conforms_to_its_openapi(live_api) -> None:

@@ -9,15 +9,11 @@ say why (the test setup installs both: ``apt-get install -y chromium``).
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
 from api.app import create_app
 from api.console import install_console
@@ -26,7 +22,7 @@ from mdr.db.engine import Database, make_engine, session_factory, unit_of_work
 from mdr.db.migrate import upgrade
 from mdr.settings import Settings
 from tests.console.seed import PASSWORD, add_check_runs, add_item, add_user
-from tests.helpers import free_port
+from tests.helpers import live_server
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -57,24 +53,8 @@ def live_console(scratch_database, tmp_path_factory) -> Iterator[dict[str, Any]]
                         secret_key="console-test-secret", log_level="WARNING")
     app = create_app(settings, Database(url, embedded=False))
     install_console(app)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(base + "/healthz").status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.1)
-    yield {"base": base, "item": item}
-    server.should_exit = True
-    thread.join(10)
+    with live_server(app) as base:
+        yield {"base": base, "item": item}
 
 
 @pytest.fixture(scope="module")

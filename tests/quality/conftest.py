@@ -14,6 +14,7 @@ from entities.catalogue import refresh_catalogue
 from entities.registry import DATASETS
 from mdr.db.engine import make_engine, session_factory, unit_of_work
 from mdr.db.migrate import upgrade
+from tests.helpers import migrated_engine
 from tests.quality.world import World, build_world, persist_world
 
 SYNTHETIC_SCALE = 500
@@ -21,11 +22,7 @@ SYNTHETIC_SCALE = 500
 
 @pytest.fixture(scope="session")
 def quality_engine(scratch_database) -> Iterator[Engine]:
-    url = scratch_database("quality")
-    upgrade(url)
-    engine = make_engine(url, "test", pool_size=3)
-    with unit_of_work(session_factory(engine)) as session:
-        refresh_catalogue(session)
+    engine = migrated_engine(scratch_database("quality"))
     yield engine
     engine.dispose()
 

@@ -9,21 +9,15 @@ from typing import Any
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from entities.catalogue import refresh_catalogue
-from entities.registry import DATASETS, get_dataset
-from mdr.db.engine import make_engine, session_factory, unit_of_work
-from mdr.db.migrate import upgrade
+from entities.registry import get_dataset
+from tests.helpers import empty_master, migrated_engine
 
 
 @pytest.fixture(scope="session")
 def sync_engine(scratch_database) -> Iterator[Engine]:
-    url = scratch_database("sync")
-    upgrade(url)
-    engine = make_engine(url, "test", pool_size=3)
-    with unit_of_work(session_factory(engine)) as session:
-        refresh_catalogue(session)
+    engine = migrated_engine(scratch_database("sync"))
     yield engine
     engine.dispose()
 
@@ -31,12 +25,7 @@ def sync_engine(scratch_database) -> Iterator[Engine]:
 @pytest.fixture
 def master(sync_engine: Engine) -> Engine:
     """The sync database, emptied of data before the test."""
-    tables = [t for spec in DATASETS.values() for t in (spec.current_table, spec.version_table)]
-    with sync_engine.begin() as conn:
-        conn.execute(text(
-            "TRUNCATE " + ", ".join(tables)
-            + ", change_event, sync_quarantine, sync_batch, job_run RESTART IDENTITY CASCADE"
-        ))
+    empty_master(sync_engine, "job_run")
     return sync_engine
 
 
