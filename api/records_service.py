@@ -350,7 +350,11 @@ class RecordService:
 
     async def changes(self, ctx: ReadContext, dataset: str | None, after: int,
                       limit: int) -> dict[str, Any]:
-        granted = [d for d in ctx.principal.grants if d not in ROLES]
+        # Without a dataset filter: every granted dataset whose grant allows the purpose.
+        granted = [d for d, g in ctx.principal.grants.items()
+                   if d not in ROLES and ctx.purpose in g.purposes]
+        if dataset is None and not granted and ctx.purpose:
+            raise PurposeNotGranted(f"purpose {ctx.purpose!r} is not granted for any dataset")
         if dataset is not None:
             if dataset not in ctx.principal.grants:
                 get_dataset(dataset)

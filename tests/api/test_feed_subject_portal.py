@@ -162,3 +162,27 @@ def test_tampering_is_detected(scratch_database) -> None:
     assert report["ok"] is False and report["rows_checked"] == 1
     assert "content" in report["reason"]
     engine.dispose()
+
+
+def test_feed_without_dataset_covers_datasets_granted_for_the_purpose(api, api_db) -> None:
+    from sqlalchemy import text as sql
+
+    from mdr.access.keys import create_key
+    from mdr.db.engine import session_factory, unit_of_work
+
+    sync(api_db, "resident", [make("resident", status="alive", status_date=None)], "r1",
+         dt.date(2026, 1, 1))
+    with unit_of_work(session_factory(api_db)) as session:
+        # residents for identity checks only, medicines for public information only
+        key_id, key = create_key(session, agency_code="MIXED", grants=["resident"],
+                                 purposes=["kyc"])
+        session.execute(sql("INSERT INTO access_grant (key_id, dataset, purposes) "
+                            "VALUES (:k, 'medicine', ARRAY['public_info'])"), {"k": key_id})
+    auth = {"Authorization": f"Bearer {key}"}
+    kyc = api.get("/v1/changes", headers={**auth, "X-Purpose": "kyc"})
+    assert kyc.status_code == 200, kyc.text
+    assert {e["dataset"] for e in kyc.json()["events"]} == {"resident"}
+    public = api.get("/v1/changes", headers={**auth, "X-Purpose": "public_info"})
+    assert public.status_code == 200 and public.json()["events"] == []
+    other = api.get("/v1/changes", headers={**auth, "X-Purpose": "marketing"})
+    assert other.status_code == 403
