@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import hashlib
 import io
 from collections.abc import Mapping, Sequence
@@ -42,6 +41,7 @@ import polars as pl
 
 from entities.spec import DatasetSpec
 from mdr.errors import InvalidInput
+from mdr.tabular import parquet_column_as_text
 from reconciliation.columns import ColumnMapping, map_columns
 from reconciliation.normalise import RAW_SUFFIX
 
@@ -338,34 +338,8 @@ def _parquet(data: bytes, name: str) -> pl.DataFrame:
         raw = pl.read_parquet(io.BytesIO(data))
     except (pl.exceptions.PolarsError, OSError):
         raise InvalidInput(f"{name} is not a readable Parquet file", path=name) from None
-    return raw.select([_as_text(raw.get_column(c), name) for c in raw.columns])
+    return raw.select([parquet_column_as_text(raw.get_column(c), name,
+                                              whole_floats_as_integers=True)
+                       for c in raw.columns])
 
 
-def _as_text(series: pl.Series, name: str) -> pl.Series:
-    """A typed Parquet column in the text a CSV export of it would hold."""
-    dtype = series.dtype
-    if dtype == pl.String:
-        return series
-    if dtype.is_nested() or dtype == pl.Object:
-        raise InvalidInput(
-            f"{name}: column {series.name!r} has type {dtype}, which has no "
-            "text form; flatten it to one value per row",
-            path=name,
-        )
-    if dtype == pl.Date:
-        return series.dt.strftime("%Y-%m-%d")
-    if isinstance(dtype, pl.Datetime):
-        midnight = series.drop_nulls().dt.time().eq(dt.time(0)).all()
-        return series.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S")
-    if dtype.is_float():
-        values = series.fill_nan(None)
-        present = values.drop_nulls()
-        if len(present) and present.eq(present.floor()).all():
-            return values.cast(pl.Int64).cast(pl.String)  # integers stored as floats
-        return values.cast(pl.String)
-    try:
-        return series.cast(pl.String)
-    except pl.exceptions.PolarsError:
-        raise InvalidInput(
-            f"{name}: column {series.name!r} ({dtype}) cannot be read as text", path=name
-        ) from None

@@ -21,7 +21,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import datetime as dt
 import hashlib
 import io
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +32,7 @@ import polars as pl
 
 from entities.spec import DatasetSpec, FieldType
 from mdr.errors import DatabaseUnavailable, InvalidInput
+from mdr.tabular import parquet_column_as_text
 from sync.mapping import ColumnResolution, enforce_contract, resolve_columns
 
 HASH_CHUNK: Final = 1 << 20
@@ -459,7 +459,9 @@ def _read_parquet(
         raise InvalidInput(f"{where} is not a readable Parquet file", path=where) from None
     text = pl.DataFrame(
         [
-            _as_text(raw[name], spec.field_spec(resolution.rename[name]).type, where)
+            parquet_column_as_text(
+                raw[name], where, whole_floats_as_integers=spec.field_spec(
+                    resolution.rename[name]).type is FieldType.INTEGER)
             for name in wanted
         ],
         schema=dict.fromkeys(wanted, pl.String),
@@ -476,41 +478,6 @@ def _read_parquet(
         encoding=None,
         extra_columns=resolution.ignored,
     )
-
-
-def _as_text(series: pl.Series, field_type: FieldType, where: str) -> pl.Series:
-    """A typed Parquet column in the text form a CSV export of it would have."""
-    dtype = series.dtype
-    if dtype == pl.String:
-        return series
-    if dtype.is_nested() or dtype == pl.Object:
-        raise InvalidInput(
-            f"{where}: column {series.name!r} has type {dtype}, which has no text form; "
-            "flatten it to one value per row",
-            path=where,
-            column=series.name,
-        )
-    if dtype == pl.Date:
-        return series.dt.strftime("%Y-%m-%d")
-    if isinstance(dtype, pl.Datetime):
-        # dates stored as timestamps (usual from pandas) keep their date form
-        midnight = series.drop_nulls().dt.time().eq(dt.time(0)).all()
-        return series.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S%.f")
-    if dtype.is_float():
-        series = series.fill_nan(None)
-        whole = series.drop_nulls()
-        integral = whole.is_finite().all() and whole.eq(whole.floor()).all()
-        if field_type is FieldType.INTEGER and integral:
-            return series.cast(pl.Int64).cast(pl.String)  # integers stored as floats (NaN)
-        return series.cast(pl.String)
-    try:
-        return series.cast(pl.String)  # integers, decimals, booleans, categoricals, binary
-    except pl.exceptions.PolarsError:
-        raise InvalidInput(
-            f"{where}: column {series.name!r} ({dtype}) cannot be read as UTF-8 text",
-            path=where,
-            column=series.name,
-        ) from None
 
 
 # --- shared ---------------------------------------------------------------------------------

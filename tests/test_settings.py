@@ -8,6 +8,7 @@ import pytest
 
 from mdr.errors import ConfigurationError
 from mdr.settings import load_settings
+from tests.helpers import clean_env
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,16 +66,8 @@ def _mdr(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _clean_env(**extra: str) -> dict[str, str]:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MDR_", "_MDR_"))}
-    env.update(extra)
-    return env
-
-
 def test_cli_bad_setting_is_one_line_and_exit_2() -> None:
-    result = _mdr("status", env=_clean_env(MDR_API_PORT="eighty"))
+    result = _mdr("status", env=clean_env(MDR_API_PORT="eighty"))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -84,7 +77,7 @@ def test_cli_bad_setting_is_one_line_and_exit_2() -> None:
 
 def test_cli_unreachable_database_is_one_line_and_nonzero() -> None:
     result = _mdr(
-        "status", env=_clean_env(MDR_DATABASE_URL="postgresql://mdr:secret@127.0.0.1:1/nowhere")
+        "status", env=clean_env(MDR_DATABASE_URL="postgresql://mdr:secret@127.0.0.1:1/nowhere")
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

@@ -18,12 +18,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api.console.auth import StaffUser
-from entities.identifiers import VALIDATORS
+from api.records_service import search_value
 from entities.masking import mask_field
 from entities.registry import DATASETS, get_dataset
 from entities.spec import DatasetSpec, FieldType, SearchKind
 from mdr.access.secrets import identifier_hmac
-from mdr.errors import InvalidInput, NotFound
+from mdr.errors import InvalidInput, RecordNotFound
 from mdr.quality import charts
 from mdr.quality import scorecards as quality
 from mdr.quality.rules import get_rule
@@ -61,30 +61,6 @@ def _q(name: str) -> str:
 # ----------------------------------------------------------------------------- records
 
 
-class NoSuchRecord(NotFound):
-    slug = "record-not-found"
-    title = "No such record"
-
-
-def _search_value(spec: DatasetSpec, field: str, raw: str) -> Any:
-    f = spec.field_spec(field)
-    value = raw.strip()
-    if f.validator:
-        checked = VALIDATORS[f.validator].check(value)
-        return checked.value if checked.value is not None else value
-    if f.type is FieldType.DATE:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise InvalidInput(f"{f.label_en} must be a date (YYYY-MM-DD)") from None
-    if f.type is FieldType.INTEGER:
-        try:
-            return int(value)
-        except ValueError:
-            raise InvalidInput(f"{f.label_en} must be a whole number") from None
-    return value
-
-
 def search_records(
     session: Session,
     spec: DatasetSpec,
@@ -106,7 +82,8 @@ def search_records(
     clauses, args = [], {}
     for position, field in enumerate(search.fields):
         name = f"p{position}"
-        value = _search_value(spec, field, params[f"p_{field}"])
+        value = search_value(spec, field, params[f"p_{field}"],
+                             name=spec.field_spec(field).label_en)
         last = position == len(search.fields) - 1
         if search.kind is SearchKind.TRIGRAM:
             clauses.append(f"{_q(field)} % :{name}")
@@ -152,7 +129,7 @@ def record(
         text(f"SELECT {_q(spec.key)} FROM {version} WHERE version_id = :v"), {"v": version_id}
     ).scalar_one_or_none()
     if key is None:
-        raise NoSuchRecord(f"no {spec.name} version {version_id}")
+        raise RecordNotFound(f"no {spec.name} version {version_id}")
     cols = ", ".join(_q(f.name) for f in spec.fields)
     current = session.execute(
         text(

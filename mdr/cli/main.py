@@ -7,7 +7,7 @@ printed as one line (``mdr: error: ...``) with a non-zero exit, never a tracebac
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,10 @@ from mdr.cli import (
     users_cmd,
 )
 from mdr.errors import ConfigurationError, MdrError
+
+if TYPE_CHECKING:
+    from mdr.db.engine import Database
+    from mdr.settings import Settings
 
 app = typer.Typer(
     name="mdr",
@@ -89,7 +93,7 @@ def up(
                               scheduled_jobs(settings))
         runner.start()
     try:
-        _serve(settings, db, host, port, workers=1, banner=True, demo_key=key)
+        _serve(settings, db, host, port, workers=1, demo_key=key)
     finally:
         if runner is not None:
             runner.shutdown()
@@ -110,32 +114,28 @@ def serve(
     settings = common.settings()
     db = common.database(settings)
     common.migrate_if_behind(db)
-    _serve(settings, db, host, port, workers=workers, banner=True, access_log=access_log)
+    _serve(settings, db, host, port, workers=workers, access_log=access_log)
 
 
-def _serve(settings: object, db: object, host: str | None, port: int | None, *, workers: int,
-           banner: bool, access_log: bool = False, demo_key: str | None = None) -> None:
+def _serve(settings: Settings, db: Database, host: str | None, port: int | None, *,
+           workers: int, access_log: bool = False, demo_key: str | None = None) -> None:
     import uvicorn
 
     from api.app import create_app
-    from mdr.db.engine import Database
-    from mdr.settings import Settings
 
-    assert isinstance(settings, Settings) and isinstance(db, Database)
     host = host or settings.api_host
     port = port or settings.api_port
-    if banner:
-        where = "embedded PostgreSQL" if db.embedded else "PostgreSQL"
+    where = "embedded PostgreSQL" if db.embedded else "PostgreSQL"
+    common.err_console.print(
+        f"[bold green]mdr API[/] on http://{host}:{port}  "
+        f"(OpenAPI: http://{host}:{port}/openapi.json, database: {where})"
+    )
+    if demo_key:
         common.err_console.print(
-            f"[bold green]mdr API[/] on http://{host}:{port}  "
-            f"(OpenAPI: http://{host}:{port}/openapi.json, database: {where})"
-        )
-        if demo_key:
-            common.err_console.print(
-                f"Demo key (purpose `demo`, every dataset): [bold]{demo_key}[/]\n"
-                f"  curl 'http://{host}:{port}/v1/portal/medicine?serviceKey={demo_key}"
-                "&numOfRows=3'",
-                highlight=False, soft_wrap=True)
+            f"Demo key (purpose `demo`, every dataset): [bold]{demo_key}[/]\n"
+            f"  curl 'http://{host}:{port}/v1/portal/medicine?serviceKey={demo_key}"
+            "&numOfRows=3'",
+            highlight=False, soft_wrap=True)
     options = {
         "host": host, "port": port, "log_config": None, "access_log": access_log,
         "proxy_headers": True, "server_header": False,

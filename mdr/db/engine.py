@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -128,8 +128,8 @@ class ReadSessions:
 
 
 @contextmanager
-def unit_of_work(maker: sessionmaker[Session]) -> Iterator[Session]:
-    """The one place a job or CLI command commits or rolls back."""
+def unit_of_work(maker: Callable[[], Session]) -> Iterator[Session]:
+    """The one place a request, job or CLI command commits or rolls back."""
     session = maker()
     try:
         yield session

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from api.app import create_app
+from entities.catalogue import recount
 from mdr.access.keys import create_key
 from mdr.db.engine import Database, session_factory, unit_of_work
 from mdr.settings import Settings
@@ -62,8 +63,10 @@ def new_key(engine: Engine, grants: list[str], purposes: list[str] | None = None
 
 
 def store(engine: Engine, dataset: str, records: list[dict[str, Any]], **options: Any) -> None:
+    """Write records as a sync would, catalogue count included."""
     with unit_of_work(session_factory(engine)) as session:
         persist(session, dataset, records, **options)
+        recount(session, dataset)
 
 
 def audit_rows(engine: Engine, key_id: str) -> list[dict[str, Any]]:

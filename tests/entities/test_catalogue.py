@@ -87,10 +87,11 @@ def test_cli_describe_prints_canonical_columns(cli) -> None:
 
 
 def test_cli_describe_unknown_dataset_is_one_line() -> None:
-    from tests.test_settings import _clean_env, _mdr
+    from tests.helpers import clean_env
+    from tests.test_settings import _mdr
 
     result = _mdr("datasets", "describe", "spaceship",
-                  env=_clean_env(MDR_DATABASE_URL="postgresql://x@127.0.0.1:1/none"))
+                  env=clean_env(MDR_DATABASE_URL="postgresql://x@127.0.0.1:1/none"))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "mdr: error: unknown dataset 'spaceship'; valid names: " + ", ".join(DATASETS)
