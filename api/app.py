@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 import mdr
 from api.console import install_console
+from api.fast_lookup import LookupFastPath
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.records_service import RecordService, TokenBucket
@@ -41,7 +42,16 @@ RFC 9457 `application/problem+json` with a stable `type`.
 """
 
 
-def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+async def _keep_session(_connection: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset query on release (a round trip per query): these pools run
+    single statements and never change session state (asyncpg still rolls back an open
+    transaction)."""
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None, *,
+               fast_lookup: bool = True) -> FastAPI:
+    """The API; ``fast_lookup=False`` leaves key lookups to the FastAPI route (tests
+    compare the two)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     database = database or resolve_database(settings)
@@ -58,12 +68,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # min_size=0: no connection at start-up, so /healthz answers while the database is
         # down and /readyz says why.
         read_pool = await asyncpg.create_pool(
-            read_url, min_size=0, max_size=settings.pool_size,
+            read_url, min_size=0, max_size=settings.pool_size, reset=_keep_session,
             server_settings={"application_name": "mdr-api"})
-        write_pool = read_pool if read_url == database.url else await asyncpg.create_pool(
-            database.url, min_size=0, max_size=max(2, settings.pool_size // 2),
+        # The access log has connections of its own, so reads never wait behind commits.
+        write_pool = await asyncpg.create_pool(
+            database.url, min_size=0, max_size=settings.audit_writers, reset=_keep_session,
             server_settings={"application_name": "mdr-api-audit"})
-        audit = AuditWriter(write_pool, settings.audit_flush_ms)
+        audit = AuditWriter(write_pool, settings.audit_writers)
         audit.start()
         app.state.audit = audit
         app.state.records = RecordService(
@@ -74,8 +85,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         finally:
             await audit.stop()
             await read_pool.close()
-            if write_pool is not read_pool:
-                await write_pool.close()
+            await write_pool.close()
             engine.dispose()
             for read_engine in read_engines:
                 read_engine.dispose()
@@ -95,10 +105,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.secret = secret
     install_problem_handlers(app)
     install_console(app)  # after the problem handlers: console errors render as HTML pages
+    if fast_lookup:
+        app.add_middleware(LookupFastPath)  # innermost: inside the body limit and request id
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
                        upload_paths=("/v1/reconciliation/runs",),
                        max_upload_bytes=settings.max_upload_bytes)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestIdMiddleware, access_log=settings.access_log)
     for router in (health.router, catalogue.router, records.router, changes.router,
                    subject.router, portal.router, reconciliation.router, quality.router):
         app.include_router(router)

@@ -9,7 +9,8 @@ from mdr.errors import Unauthorized
 from mdr.logging import request_id_var
 
 
-def service(request: Request) -> RecordService:
+async def service(request: Request) -> RecordService:
+    # async: FastAPI runs a plain function dependency in a worker thread
     svc: RecordService = request.app.state.records
     return svc
 
@@ -20,9 +21,15 @@ async def read_context(
     x_purpose: str | None = Header(default=None, description="Declared purpose code of the "
                                    "request; must be one of the grant's purposes."),
 ) -> ReadContext:
+    route = request.scope.get("route")
+    return await agency_context(await service(request), authorization, x_purpose,
+                                getattr(route, "path", request.url.path))
+
+
+async def agency_context(svc: RecordService, authorization: str | None,
+                         purpose: str | None, route: str) -> ReadContext:
+    """Who is asking (their key, checked and rate-limited) and for what purpose."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send the API key as `Authorization: Bearer <key>`")
-    principal = await service(request).authenticate(authorization[7:].strip())
-    route = request.scope.get("route")
-    return ReadContext(principal, (x_purpose or "").strip(), request_id_var.get() or "",
-                       getattr(route, "path", request.url.path))
+    principal = await svc.authenticate(authorization[7:].strip())
+    return ReadContext(principal, (purpose or "").strip(), request_id_var.get() or "", route)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -13,16 +14,22 @@ from mdr.errors import PayloadTooLarge
 from mdr.logging import request_id_var
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("mdr.access")
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestIdMiddleware:
-    """Take a caller's well-formed ``X-Request-ID`` or make one; echo it back."""
+    """Take a caller's well-formed ``X-Request-ID`` or make one; echo it back.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    With ``access_log``, log each request once answered (method, path without its query
+    string, which may hold a portal ``serviceKey``; status; milliseconds), under its
+    request id: the server's own access log runs outside the request's context.
+    """
+
+    def __init__(self, app: ASGIApp, access_log: bool = False) -> None:
+        self.app, self.access_log = app, access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,11 +48,12 @@ class RequestIdMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        started = False
+        started, status, began = False, 500, time.perf_counter()
 
         async def send_tracking(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+            nonlocal started, status
+            if message["type"] == "http.response.start":
+                started, status = True, message["status"]
             await send_with_id(message)
 
         try:
@@ -57,6 +65,9 @@ class RequestIdMiddleware:
             if not started:
                 await unexpected_problem(scope["path"])(scope, receive, send_with_id)
         finally:
+            if self.access_log:
+                access_log.info("%s %s %d %.1fms", scope["method"], scope["path"], status,
+                                (time.perf_counter() - began) * 1000)
             request_id_var.reset(token)
 
 

@@ -9,7 +9,7 @@ personal identifier; the request id ties a problem to its log lines.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -108,8 +108,7 @@ def problem_response(
     )
 
 
-async def _mdr_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, MdrError)
+def mdr_problem(exc: MdrError, request: Request | str) -> Response:
     if exc.status >= 500:
         log.error("request failed: %s", exc.detail, extra={"problem": exc.slug})
     retry_after = getattr(exc, "retry_after", None)
@@ -117,6 +116,11 @@ async def _mdr_error(request: Request, exc: Exception) -> Response:
         exc.status, exc.slug, exc.title, exc.detail, request, extra=exc.extra or None,
         headers={"Retry-After": str(retry_after)} if retry_after is not None else None,
     )
+
+
+async def _mdr_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MdrError)
+    return mdr_problem(exc, request)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -133,6 +137,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    return validation_problem(exc.errors(), request)
+
+
+def validation_problem(raw_errors: Sequence[Any], request: Request | str) -> Response:
+    """422 naming each invalid field; ``raw_errors`` as pydantic reports them, each
+    location starting with where the value was ("body", "query", ...)."""
     errors = [
         {
             # location without the leading "body"/"query" noise, e.g. "keys.3"
@@ -140,7 +150,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
             "in": str(err.get("loc", ("body",))[0]),
             "message": err.get("msg", "invalid"),
         }
-        for err in exc.errors()
+        for err in raw_errors
     ]
     named = ", ".join(sorted({e["field"] for e in errors}))
     return problem_response(

@@ -15,16 +15,17 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import orjson
 
-from entities.identifiers import VALIDATORS
+from entities.identifiers import VALIDATORS, clean
 from entities.registry import get_dataset
 from entities.spec import PII, DatasetSpec, FieldType, SearchKind
 from mdr.access.audit import AuditEntry, AuditWriter
 from mdr.access.keys import PRINCIPAL_SQL, ROLES, Principal, key_digest, principal_from_rows
-from mdr.access.secrets import identifier_hmac
+from mdr.access.secrets import IdentifierHasher
 from mdr.errors import (
     FieldNotGranted,
     InvalidInput,
@@ -53,6 +54,14 @@ class Authorized:
     spec: DatasetSpec
     fields: tuple[str, ...]
 
+    @cached_property
+    def converted(self) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+        """The granted fields whose stored values JSON cannot carry as they are."""
+        convert: dict[FieldType, Callable[[Any], Any]] = {
+            FieldType.DATE: dt.date.isoformat, FieldType.DECIMAL: str}
+        return tuple((f, convert[t]) for f in self.fields
+                     if (t := self.spec.field_spec(f).type) in convert)
+
 
 def _q(name: str) -> str:
     return f'"{name}"'
@@ -64,11 +73,19 @@ class _Queries:
     def __init__(self, spec: DatasetSpec) -> None:
         key, cols = _q(spec.key), ", ".join(_q(f) for f in spec.field_names)
         cur, ver = _q(spec.current_table), _q(spec.version_table)
+        # Open flags ride along in the record's own query: one round trip per read.
+        flags = (
+            "(SELECT array_agg((f.field, f.status, f.reason, f.raised_at) ORDER BY f.flag_id) "
+            f"FROM field_flag f WHERE f.dataset = '{spec.name}' AND f.record_key = r.{key} "
+            "AND f.cleared_at IS NULL) AS open_flags"
+        )
         self.current = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
-                        f"recorded_at, batch_id FROM {cur} WHERE {key} = ANY($1::text[])")
+                        f"recorded_at, batch_id, {flags} FROM {cur} r "
+                        f"WHERE {key} = ANY($1::text[])")
         self.as_of = (
             f"SELECT DISTINCT ON ({key}) {cols}, version_id, valid_from, valid_to, recorded_at, "
-            f"batch_id FROM {ver} WHERE {key} = ANY($1::text[]) AND valid_period @> $2::date "
+            f"batch_id, {flags} FROM {ver} r WHERE {key} = ANY($1::text[]) "
+            "AND valid_period @> $2::date "
             "AND recorded_at <= $3 AND (superseded_at IS NULL OR superseded_at > $3) "
             f"ORDER BY {key}, recorded_at DESC"
         )
@@ -82,7 +99,9 @@ class _Queries:
         )
         self.page = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
                      f"recorded_at, batch_id FROM {cur} ORDER BY {key} LIMIT $1 OFFSET $2")
-        self.cols, self.key, self.table = cols, key, cur
+        self.search = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
+                       f"recorded_at, batch_id, {flags} FROM {cur} r WHERE ")
+        self.key = key
 
 
 def _cast(spec: DatasetSpec, field: str) -> str:
@@ -92,12 +111,15 @@ def _cast(spec: DatasetSpec, field: str) -> str:
 
 
 def normalise_key(spec: DatasetSpec, raw: str) -> str | None:
-    """The canonical key, or None when it cannot be one (then it is simply not found)."""
+    """The canonical key, or None when it cannot be one (then it is simply not found).
+
+    Only the form matters here: a key breaking a rule (a bad check digit) is never in
+    the master, so the database answers "not found" without the rule being checked.
+    """
     validator = spec.key_field.validator
     if validator is None:
         return raw.strip() or None
-    check = VALIDATORS[validator].check(raw)
-    return check.value if check.value is not None else None
+    return VALIDATORS[validator].canonical(clean(raw))
 
 
 def search_value(spec: DatasetSpec, field: str, value: Any, *, name: str) -> Any:
@@ -122,6 +144,14 @@ def search_value(spec: DatasetSpec, field: str, value: Any, *, name: str) -> Any
     except ValueError:
         raise InvalidInput(f"{name} must be {expected}",
                            errors=[{"field": name, "message": f"not {expected}"}]) from None
+
+
+def _data(auth: Authorized, row: Any) -> dict[str, Any]:
+    data = {f: row[f] for f in auth.fields}
+    for name, convert in auth.converted:
+        if data[name] is not None:
+            data[name] = convert(data[name])
+    return data
 
 
 def _jsonable(value: Any) -> Any:
@@ -155,7 +185,8 @@ class TokenBucket:
 
 class RecordService:
     def __init__(self, pool: Any, audit: AuditWriter, secret: bytes, limiter: TokenBucket) -> None:
-        self.pool, self.audit, self.secret, self.limiter = pool, audit, secret, limiter
+        self.pool, self.audit, self.limiter = pool, audit, limiter
+        self.hash_identifier = IdentifierHasher(secret)
         self._queries: dict[str, _Queries] = {}
         self._principals: dict[str, tuple[float, Principal | None]] = {}
 
@@ -208,17 +239,11 @@ class RecordService:
         return self._queries[spec.name]
 
     # -- shaping and auditing ---------------------------------------------------------
-    async def _flags(self, dataset: str, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
-        rows = await self.pool.fetch(
-            "SELECT record_key, field, status, reason, raised_at FROM field_flag "
-            "WHERE dataset = $1 AND record_key = ANY($2::text[]) AND cleared_at IS NULL",
-            dataset, keys)
-        flags: dict[str, list[dict[str, Any]]] = {}
-        for row in rows:
-            flags.setdefault(row["record_key"], []).append({
-                "field": row["field"], "status": row["status"], "reason": row["reason"],
-                "raised_at": row["raised_at"].isoformat()})
-        return flags
+    @staticmethod
+    def _open_flags(row: Any) -> list[dict[str, Any]]:
+        return [{"field": field, "status": status, "reason": reason,
+                 "raised_at": raised_at.isoformat()}
+                for field, status, reason, raised_at in row["open_flags"] or ()]
 
     def shape(self, auth: Authorized, row: Any,
               flags: list[dict[str, Any]] | None) -> dict[str, Any]:
@@ -233,26 +258,27 @@ class RecordService:
         }
         return {
             "key": row[spec.key],
-            "data": {f: _jsonable(row[f]) for f in auth.fields},
+            "data": _data(auth, row),
             "provenance": provenance,
             "flags": [f for f in (flags or []) if f["field"] in auth.fields],
         }
 
-    def _subjects(self, spec: DatasetSpec, row: Any) -> tuple[str, ...]:
-        values = {row[f.name] for f in spec.fields
-                  if f.pii is PII.UNIQUE_IDENTIFIER and row[f.name] is not None}
-        return tuple(sorted(identifier_hmac(self.secret, str(v)) for v in values))
-
     async def record_access(self, ctx: ReadContext, auth: Authorized, rows: list[Any]) -> None:
         now = dt.datetime.now(dt.UTC)
-        spec = auth.spec
-        await self.audit.record([
-            AuditEntry(now, ctx.principal.agency_code, ctx.principal.key_id, spec.name,
-                       str(row[spec.key]), identifier_hmac(self.secret, str(row[spec.key])),
-                       self._subjects(spec, row), auth.fields, ctx.purpose, ctx.request_id,
-                       ctx.route)
-            for row in rows
-        ])
+        spec, principal = auth.spec, ctx.principal
+        identifiers = [f.name for f in spec.fields if f.pii is PII.UNIQUE_IDENTIFIER]
+        entries = []
+        for row in rows:
+            key = str(row[spec.key])
+            key_hash = self.hash_identifier(key)
+            # A person's record is usually keyed by their identifier: hash it once.
+            subjects = {str(v) for f in identifiers if (v := row[f]) is not None}
+            subject_hashes = tuple(sorted(key_hash if v == key else self.hash_identifier(v)
+                                          for v in subjects))
+            entries.append(AuditEntry(now, principal.agency_code, principal.key_id, spec.name,
+                                      key, key_hash, subject_hashes, auth.fields, ctx.purpose,
+                                      ctx.request_id, ctx.route))
+        await self.audit.record(entries)
 
     # -- reads ----------------------------------------------------------------------
     async def fetch_keys(self, auth: Authorized, keys: list[str], valid_at: dt.date | None,
@@ -271,14 +297,13 @@ class RecordService:
         canonical = [normalise_key(auth.spec, k) for k in keys]
         wanted = sorted({k for k in canonical if k is not None})
         found = await self.fetch_keys(auth, wanted, valid_at, recorded_at) if wanted else {}
-        flags = await self._flags(auth.spec.name, list(found)) if found else {}
         records, not_found, served = [], [], []
         for raw, key in zip(keys, canonical, strict=True):
             row = found.get(key) if key is not None else None
             if row is None:
                 not_found.append(raw)
                 continue
-            records.append(self.shape(auth, row, flags.get(str(key))))
+            records.append(self.shape(auth, row, self._open_flags(row)))
             served.append(row)
         await self.record_access(ctx, auth, served)
         return {"records": records, "not_found": not_found}
@@ -342,14 +367,11 @@ class RecordService:
             clauses.append(f"{q.key} > ${len(args)}")
         args.append(limit + 1)
         rows = await self.pool.fetch(
-            f"SELECT {q.cols}, version_id, valid_from, NULL::date AS valid_to, recorded_at, "
-            f"batch_id FROM {q.table} WHERE {' AND '.join(clauses)} ORDER BY {q.key} "
-            f"LIMIT ${len(args)}", *args)
+            f"{q.search}{' AND '.join(clauses)} ORDER BY {q.key} LIMIT ${len(args)}", *args)
         page, more = list(rows[:limit]), len(rows) > limit
-        flags = await self._flags(spec.name, [r[spec.key] for r in page]) if page else {}
         await self.record_access(ctx, auth, page)
         return {
-            "records": [self.shape(auth, r, flags.get(r[spec.key])) for r in page],
+            "records": [self.shape(auth, r, self._open_flags(r)) for r in page],
             "next_cursor": _encode_cursor(search.name, page[-1][spec.key]) if more else None,
         }
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 import polars as pl
 import psycopg2
+from sqlalchemy.engine import make_url
 
 from bench.common import (
     DEFAULT_SERVER,
@@ -34,6 +35,7 @@ from bench.common import (
     ensure_tool,
     fresh_database,
     generate_snapshot,
+    loaded_rows,
     median,
     write_result,
 )
@@ -66,8 +68,6 @@ def run_wrk(url: str, script: Path, connections: int, seconds: int) -> dict[str,
 
 
 def run_pgbench(url: str, connections: int, seconds: int) -> float:
-    from sqlalchemy.engine import make_url
-
     parsed = make_url(url)
     out = subprocess.run(
         ["pgbench", "-S", "-n", "-c", str(connections), "-j", "2", "-T", str(seconds),
@@ -97,6 +97,10 @@ def run_hey_fixed_rate(url: str, headers: dict[str, str], body: Path, rate: int,
     return result
 
 
+def _residents(url: str) -> int | None:
+    return (loaded_rows(url) or {}).get("resident")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=1_000_000)
@@ -105,15 +109,22 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32, 64])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "mdr-bench")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the master of an earlier run (migrated to head) if it "
+                        "holds the scale's residents, instead of loading it again")
     args = parser.parse_args()
 
     snapshot = generate_snapshot(args.scale, args.data / f"scale-{args.scale}", ["resident"])
-    url = fresh_database(args.url, "mdr_bench_api")
+    url = make_url(args.url).set(database="mdr_bench_api").render_as_string(
+        hide_password=False)
+    if not (args.reuse and _residents(url) == args.scale):
+        url = fresh_database(args.url, "mdr_bench_api")
     upgrade(url)
     engine = make_engine(url, "bench", pool_size=2)
-    loaded = sync_file(engine, "resident", snapshot / "resident.csv",
-                       archive_dir=args.data / "archive")
-    print(f"loaded {loaded.created:,} residents")
+    if _residents(url) != args.scale:
+        loaded = sync_file(engine, "resident", snapshot / "resident.csv",
+                           archive_dir=args.data / "archive")
+        print(f"loaded {loaded.created:,} residents")
     from mdr.access.keys import create_key
 
     with unit_of_work(session_factory(engine)) as session:
@@ -140,7 +151,7 @@ def main() -> None:
     port = 18765
     env = {**os.environ, "MDR_DATABASE_URL": url, "MDR_SECRET_KEY": "bench-secret",
            "MDR_RATE_LIMIT_PER_SECOND": "1000000", "MDR_RATE_LIMIT_BURST": "1000000",
-           "MDR_LOG_LEVEL": "WARNING", "MDR_POOL_SIZE": "16"}
+           "MDR_LOG_LEVEL": "WARNING", "MDR_POOL_SIZE": "8"}
     server = subprocess.Popen([sys.executable, "-m", "mdr.cli.main", "serve", "--port",
                                str(port), "--workers", str(args.workers)], cwd=REPO, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -193,9 +204,15 @@ def main() -> None:
         + fixed["ok_responses"] + 60 * 1000
     conn = psycopg2.connect(url)
     with conn.cursor() as cur:
-        cur.execute("SELECT count(*) FROM access_log WHERE key_id = %s", (key_id,))
-        audited = cur.fetchone()[0]  # type: ignore[index]
+        cur.execute("SELECT count(*), count(DISTINCT chain_id) FROM access_log "
+                    "WHERE key_id = %s", (key_id,))
+        audited, chains = cur.fetchone()  # type: ignore[misc]
     conn.close()
+    from mdr.access.audit import verify_chain
+
+    with engine.connect() as sa_conn:
+        chain_report = verify_chain(sa_conn)
+    print(f"access log chains: {chains} written in this run; verify: {chain_report}")
     # wrk counts only the responses it read: a request in flight when a run stops is
     # served and audited but not counted, at most one per connection per run.
     in_flight = 8 + sum(args.concurrency)
@@ -206,7 +223,8 @@ def main() -> None:
         "scale": args.scale, "api_workers": args.workers, "lookups": rows,
         "fixed_rate": fixed, "batch_1000": batch,
         "audit": {"records_served_counted_by_clients": served, "audit_rows": audited,
-                  "max_in_flight_at_run_ends": in_flight, "complete": complete},
+                  "max_in_flight_at_run_ends": in_flight, "complete": complete,
+                  "chains_written": chains, "verify": chain_report},
         "targets": {"ratio_to_pgbench_min": 0.15, "p99_ms_at_1000_rps_max": 10,
                     "batch_1000_p50_ms_max": 50},
     })

@@ -31,7 +31,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from bench.common import DEFAULT_SERVER, fresh_database, median, write_result
+from bench.common import DEFAULT_SERVER, fresh_database, loaded_rows, median, write_result
 from entities.catalogue import refresh_catalogue
 from entities.registry import DATASETS
 from mdr.db.engine import make_engine, session_factory, unit_of_work
@@ -43,23 +43,10 @@ TARGET_SECONDS = 60.0
 DATABASE = "mdr_bench_checks"
 
 
-def loaded_rows(admin_url: str) -> dict[str, int] | None:
+def _loaded_rows(admin_url: str) -> dict[str, int] | None:
     """Live rows per dataset of an earlier run's database, or None when there is none."""
-    import psycopg2
-
-    url = make_url(admin_url).set(database=DATABASE).render_as_string(hide_password=False)
-    try:
-        conn = psycopg2.connect(url)
-    except psycopg2.OperationalError:
-        return None
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT name, row_count FROM dataset_catalogue")
-            return {name: int(count) for name, count in cur.fetchall()}
-    except psycopg2.Error:
-        return None
-    finally:
-        conn.close()
+    return loaded_rows(make_url(admin_url).set(database=DATABASE).render_as_string(
+        hide_password=False))
 
 
 def snapshot(scale: int, seed: int, data: Path) -> Path:
@@ -115,7 +102,7 @@ def main() -> None:
                         help="skip timing each rule alone (step 3)")
     args = parser.parse_args()
 
-    rows = loaded_rows(args.url) if args.reuse else None
+    rows = _loaded_rows(args.url) if args.reuse else None
     if rows is not None and rows.get("resident") == args.scale:
         url = make_url(args.url).set(database=DATABASE).render_as_string(hide_password=False)
         upgrade(url)

@@ -93,3 +93,22 @@ def generate_snapshot(scale: int, out: Path, datasets: list[str] | None = None,
         raise SystemExit(f"mdr generate failed: {result.stderr[-2000:]}")
     marker.touch()
     return out
+
+
+def loaded_rows(url: str) -> dict[str, int] | None:
+    """Live rows per dataset in the database at ``url`` (from its catalogue), or None when
+    there is no such database or it holds no master yet."""
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(url)
+    except psycopg2.OperationalError:
+        return None
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT name, row_count FROM dataset_catalogue")
+            return {name: int(count) for name, count in cur.fetchall()}
+    except psycopg2.Error:
+        return None
+    finally:
+        conn.close()

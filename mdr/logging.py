@@ -68,13 +68,14 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
-    """Route our, uvicorn's and APScheduler's logs to stderr in one format."""
+    """Route our, the HTTP server's and APScheduler's logs to stderr in one format."""
     handler = _StderrHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "apscheduler"):
+    for name in ("_granian", "granian.access", "uvicorn", "uvicorn.error", "uvicorn.access",
+                 "apscheduler"):
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True

@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from mdr.errors import ConfigurationError
 
 #: Internal: set by a parent process that started the embedded server, so that
-#: its children (uvicorn workers, the scheduler) reuse it instead of starting another.
+#: its children (API workers, the scheduler) reuse it instead of starting another.
 EMBEDDED_URL_ENV = "_MDR_EMBEDDED_URL"
 
 
@@ -60,8 +60,11 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=1_048_576, ge=1024, le=100_000_000)
     max_upload_bytes: int = Field(default=2_147_483_648, ge=1024,
                                   description="Largest agency copy accepted for reconciliation.")
-    audit_flush_ms: float = Field(default=2.0, ge=0.0, le=1000.0,
-                                  description="Longest wait to group audit rows into one commit.")
+    audit_writers: int = Field(default=2, ge=1, le=64,
+                               description="Access-log writers (parallel commits, each its own "
+                               "hash chain) per API process.")
+    access_log: bool = Field(default=False, description="Log every API request (costs "
+                             "throughput); `mdr serve --access-log` sets it.")
     demo_scale: int = Field(default=10_000, ge=0, le=1_000_000,
                             description="Residents in the demo data `mdr up` loads (0: none).")
 

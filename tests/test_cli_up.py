@@ -112,11 +112,15 @@ def test_logs_are_json_with_request_ids() -> None:
     port = free_port()
     proc = _start(data_dir, port, "serve", "--access-log")
     _wait_ready(proc, port)
-    httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "trace-me-1"})
+    httpx.get(f"http://127.0.0.1:{port}/healthz?serviceKey=key-must-not-be-logged",
+              headers={"X-Request-ID": "trace-me-1"})
     stderr = _stop(proc, signal.SIGINT)
     records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     assert records, stderr
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
-    assert any(r.get("request_id") == "trace-me-1" for r in records)
+    (access,) = [r for r in records if r.get("request_id") == "trace-me-1"]
+    assert access["logger"] == "mdr.access"
+    assert access["message"].startswith("GET /healthz 200 ")
+    assert "key-must-not-be-logged" not in stderr
     assert no_postgres_left(data_dir / "pg")
     shutil.rmtree(data_dir, ignore_errors=True)

@@ -1,35 +1,51 @@
 """The access log: one row per served record, durable before the response is sent.
 
 Rows from concurrent requests are written together (group commit): a request
-hands its rows to the process's :class:`AuditWriter` and waits; the writer
-inserts everything waiting in one transaction and one COPY, then releases all
-the waiting requests. Each row's hash chains to the previous row's, computed
-under a transaction-scoped advisory lock so writers in several processes still
-form one chain; ``verify_chain`` recomputes it.
+hands its rows to the process's :class:`AuditWriter` and waits; a free writer
+lane inserts everything waiting in one statement (its own transaction), then
+releases those requests. Rows arriving while every lane is committing wait for
+the next free lane, so batches grow with load and an idle server commits at once.
+
+Each lane owns a hash chain (a row of ``access_log_chain``): it is the chain's
+only writer and commits one batch at a time, so it chains rows in memory with no
+lock and no read of the last hash, and lanes in every process commit in
+parallel. ``verify_chain`` recomputes every chain.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import hashlib
 import logging
+import os
+import socket
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from mdr.scheduler import advisory_key
-
 log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
-AUDIT_LOCK = advisory_key("mdr-access-log-chain")
+LEGACY_CHAIN = 0  # rows written before per-writer chains
 COLUMNS = (
     "accessed_at", "agency_code", "key_id", "dataset", "record_key", "record_key_hash",
     "subject_hashes", "fields", "purpose", "request_id", "route", "prev_hash", "row_hash",
 )
+# One round trip and one implicit transaction per batch. Arrays of arrays cannot be
+# unnested, so the two array columns travel as comma-joined text (hex hashes and
+# field names hold no commas).
+INSERT_SQL = (
+    "INSERT INTO access_log (chain_id, accessed_at, agency_code, key_id, dataset, record_key, "
+    "record_key_hash, subject_hashes, fields, purpose, request_id, route, prev_hash, row_hash) "
+    "SELECT $1::int, a, ag, k, d, rk, rkh, string_to_array(sh, ','), string_to_array(f, ','), "
+    "p, r, rt, ph, h FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], "
+    "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
+    "$13::text[], $14::text[]) WITH ORDINALITY "
+    "AS t(a, ag, k, d, rk, rkh, sh, f, p, r, rt, ph, h, n) ORDER BY n"  # ids in chain order
+)
+OPEN_CHAIN_SQL = "INSERT INTO access_log_chain (host, pid) VALUES ($1, $2) RETURNING chain_id"
 
 
 @dataclass(frozen=True)
@@ -47,43 +63,54 @@ class AuditEntry:
     route: str
 
 
-def _canonical(entry: AuditEntry | dict[str, Any]) -> str:
+def _canonical(entry: AuditEntry | dict[str, Any], chain_id: int) -> str:
     get = (lambda k: getattr(entry, k)) if isinstance(entry, AuditEntry) else entry.__getitem__
     at: dt.datetime = get("accessed_at")
-    return "|".join([
+    parts = [
         at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         get("agency_code"), get("key_id"), get("dataset"), get("record_key"),
         get("record_key_hash"), ",".join(get("subject_hashes")), ",".join(get("fields")),
         get("purpose"), get("request_id"), get("route"),
-    ])
+    ]
+    # The chain id is part of the content, so a row cannot be moved to another chain;
+    # chain 0 keeps the form its rows were hashed with.
+    return "|".join(parts if chain_id == LEGACY_CHAIN else [str(chain_id), *parts])
 
 
-def chain_hash(prev_hash: str, entry: AuditEntry | dict[str, Any]) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{_canonical(entry)}".encode()).hexdigest()
+def chain_hash(prev_hash: str, entry: AuditEntry | dict[str, Any],
+               chain_id: int = LEGACY_CHAIN) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{_canonical(entry, chain_id)}".encode()).hexdigest()
+
+
+@dataclass
+class _Lane:
+    """One writer: a connection at a time from the pool, and the head of its chain."""
+
+    chain_id: int | None = None
+    head: str = GENESIS
 
 
 class AuditWriter:
-    """Group-commits audit rows through an asyncpg pool."""
+    """Group-commits audit rows through an asyncpg pool, in ``lanes`` parallel chains."""
 
-    def __init__(self, pool: Any, flush_ms: float = 1.0) -> None:
+    def __init__(self, pool: Any, lanes: int = 4) -> None:
         self._pool = pool
-        self._flush_seconds = flush_ms / 1000
+        self._idle = [_Lane() for _ in range(max(1, lanes))]
         self._pending: list[tuple[list[AuditEntry], asyncio.Future[None]]] = []
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
         self.rows_written = 0
         self.commits = 0
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="audit-writer")
+        """Nothing to start: lanes open their chains on first use (the database may be
+        down when the server starts)."""
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self._pending:  # do not leave a request waiting forever
-            await self._flush()
+        while self._flushing or self._pending:  # leave no request waiting
+            if self._flushing:
+                await asyncio.gather(*self._flushing, return_exceptions=True)
+            else:
+                self._dispatch()
 
     async def record(self, entries: list[AuditEntry]) -> None:
         """Return once the entries are committed (raise if they could not be)."""
@@ -91,71 +118,87 @@ class AuditWriter:
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((entries, future))
-        self._wake.set()
+        self._dispatch()
         await future
 
-    async def _run(self) -> None:
-        while True:
-            await self._wake.wait()
-            if self._flush_seconds:
-                await asyncio.sleep(self._flush_seconds)  # let concurrent requests join
-            self._wake.clear()
-            await self._flush()
+    def _dispatch(self) -> None:
+        while self._pending and self._idle:
+            batch, self._pending = self._pending, []
+            task = asyncio.get_running_loop().create_task(self._flush(self._idle.pop(), batch))
+            self._flushing.add(task)
+            task.add_done_callback(self._flushing.discard)
 
-    async def _flush(self) -> None:
-        batch, self._pending = self._pending, []
-        if not batch:
-            return
+    async def _flush(self, lane: _Lane,
+                     batch: list[tuple[list[AuditEntry], asyncio.Future[None]]]) -> None:
         try:
-            await self._write([entry for entries, _ in batch for entry in entries])
+            await self._write(lane, [entry for entries, _ in batch for entry in entries])
         except Exception as exc:
             log.exception("access log write failed; the requests are refused")
+            # Whether the commit happened is unknown: continue in a fresh chain rather
+            # than risk a chain whose head is not what this process thinks it is.
+            lane.chain_id, lane.head = None, GENESIS
             for _, future in batch:
                 if not future.done():
                     future.set_exception(exc)
-            return
-        for _, future in batch:
-            if not future.done():
-                future.set_result(None)
+        else:
+            for _, future in batch:
+                if not future.done():
+                    future.set_result(None)
+        finally:
+            self._idle.append(lane)
+            self._dispatch()
 
-    async def _write(self, entries: list[AuditEntry]) -> None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", AUDIT_LOCK)
-            prev = await conn.fetchval(
-                "SELECT row_hash FROM access_log ORDER BY audit_id DESC LIMIT 1"
-            ) or GENESIS
-            records = []
+    async def _write(self, lane: _Lane, entries: list[AuditEntry]) -> None:
+        async with self._pool.acquire() as conn:
+            if lane.chain_id is None:
+                lane.chain_id = int(await conn.fetchval(
+                    OPEN_CHAIN_SQL, socket.gethostname(), os.getpid()))
+                lane.head = GENESIS
+            chain_id, head = lane.chain_id, lane.head
+            prev_hashes, row_hashes = [], []
             for entry in entries:
-                row_hash = chain_hash(prev, entry)
-                records.append((
-                    entry.accessed_at, entry.agency_code, entry.key_id, entry.dataset,
-                    entry.record_key, entry.record_key_hash, list(entry.subject_hashes),
-                    list(entry.fields), entry.purpose, entry.request_id, entry.route,
-                    prev, row_hash,
-                ))
-                prev = row_hash
-            await conn.copy_records_to_table("access_log", records=records, columns=COLUMNS)
+                prev_hashes.append(head)
+                head = chain_hash(head, entry, chain_id)
+                row_hashes.append(head)
+            await conn.execute(
+                INSERT_SQL, chain_id,
+                [e.accessed_at for e in entries], [e.agency_code for e in entries],
+                [e.key_id for e in entries], [e.dataset for e in entries],
+                [e.record_key for e in entries], [e.record_key_hash for e in entries],
+                [",".join(e.subject_hashes) for e in entries],
+                [",".join(e.fields) for e in entries], [e.purpose for e in entries],
+                [e.request_id for e in entries], [e.route for e in entries],
+                prev_hashes, row_hashes)
+        lane.head = head
         self.rows_written += len(entries)
         self.commits += 1
 
 
 def verify_chain(conn: Connection, batch_size: int = 10_000) -> dict[str, Any]:
-    """Recompute the whole chain in audit_id order; report the first break, if any."""
-    prev, checked, last_id = GENESIS, 0, 0
+    """Recompute every chain in one pass in audit_id order; report the first break.
+
+    A lane commits one batch at a time, so within a chain audit_id order is the
+    order the rows were chained in.
+    """
+    heads: dict[int, str] = {}
+    checked, last_id = 0, 0
     while True:
         rows = conn.execute(text(
-            f"SELECT audit_id, {', '.join(COLUMNS)} FROM access_log WHERE audit_id > :after "
-            "ORDER BY audit_id LIMIT :n"
+            f"SELECT audit_id, chain_id, {', '.join(COLUMNS)} FROM access_log "
+            "WHERE audit_id > :after ORDER BY audit_id LIMIT :n"
         ), {"after": last_id, "n": batch_size}).mappings().all()
         if not rows:
-            return {"ok": True, "rows_checked": checked, "first_broken_audit_id": None,
-                    "reason": None}
+            return {"ok": True, "rows_checked": checked, "chains": len(heads),
+                    "first_broken_audit_id": None, "reason": None}
         for row in rows:
+            chain_id = row["chain_id"]
+            prev = heads.get(chain_id, GENESIS)
             if row["prev_hash"] != prev:
                 return _broken(checked, row["audit_id"], "a row before it is missing or altered")
-            if chain_hash(prev, dict(row)) != row["row_hash"]:
+            if chain_hash(prev, dict(row), chain_id) != row["row_hash"]:
                 return _broken(checked, row["audit_id"], "its content does not match its hash")
-            prev, checked, last_id = row["row_hash"], checked + 1, row["audit_id"]
+            heads[chain_id] = row["row_hash"]
+            checked, last_id = checked + 1, row["audit_id"]
 
 
 def _broken(checked: int, audit_id: int, reason: str) -> dict[str, Any]:

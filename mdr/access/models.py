@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Identity,
     Index,
+    Integer,
     Table,
     Text,
     func,
@@ -52,8 +53,8 @@ access_grant = Table(
 )
 
 # Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE). Each row carries
-# the SHA-256 of its content chained to the previous row's hash, so removing or
-# altering a row breaks the chain (`mdr audit verify`).
+# the SHA-256 of its content chained to the previous row's hash in its writer's
+# chain, so removing or altering a row breaks the chain (`mdr audit verify`).
 access_log = Table(
     "access_log",
     metadata,
@@ -72,6 +73,18 @@ access_log = Table(
     Column("route", Text, nullable=False),
     Column("prev_hash", Text, nullable=False),
     Column("row_hash", Text, nullable=False),
+    Column("chain_id", Integer, nullable=False, server_default="0",
+           comment="the writer's chain (0: rows from before per-writer chains)"),
     Index("ix_access_log_subject_hashes", "subject_hashes", postgresql_using="gin"),
     Index("ix_access_log_record", "dataset", "record_key_hash"),
+)
+
+access_log_chain = Table(
+    "access_log_chain",
+    metadata,
+    Column("chain_id", Integer, Identity(start=1), primary_key=True),
+    Column("opened_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("host", Text, nullable=False),
+    Column("pid", Integer, nullable=False),
+    comment="One row per access-log writer; its rows in access_log share its chain_id",
 )

@@ -35,3 +35,15 @@ def server_secret(settings: Settings) -> bytes:
 
 def identifier_hmac(secret: bytes, value: str) -> str:
     return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()
+
+
+class IdentifierHasher:
+    """:func:`identifier_hmac` for many values: the keyed state is set up once."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._keyed = hmac.new(secret, digestmod=hashlib.sha256)
+
+    def __call__(self, value: str) -> str:
+        mac = self._keyed.copy()
+        mac.update(value.encode())
+        return mac.hexdigest()

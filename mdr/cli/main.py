@@ -6,6 +6,7 @@ printed as one line (``mdr: error: ...``) with a non-zero exit, never a tracebac
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -111,17 +112,31 @@ def serve(
     ] = False,
 ) -> None:
     """Run the API only (no scheduler), migrating first if the schema is behind."""
+    if access_log:
+        os.environ["MDR_ACCESS_LOG"] = "1"  # the workers read their settings from it
     settings = common.settings()
     db = common.database(settings)
     common.migrate_if_behind(db)
-    _serve(settings, db, host, port, workers=workers, access_log=access_log)
+    _serve(settings, db, host, port, workers=workers)
 
 
 def _serve(settings: Settings, db: Database, host: str | None, port: int | None, *,
-           workers: int, access_log: bool = False, demo_key: str | None = None) -> None:
-    import uvicorn
+           workers: int, demo_key: str | None = None) -> None:
+    """Serve the API with Granian: HTTP parsing and response writing in Rust.
 
-    from api.app import create_app
+    Measured on the key lookup (bench/api), Granian used about 0.5 ms of worker CPU
+    per request where uvicorn used about 0.85 ms (uvicorn writes headers and body in
+    two system calls and parses in Python callbacks), so it serves about twice the
+    lookups on the same cores. Workers are separate processes that build their own
+    app from the environment, which carries the embedded server's URL, so they join it.
+    SIGINT and SIGTERM stop the workers gracefully (requests in flight finish and
+    their access-log rows are committed); SIGHUP respawns them.
+    """
+    from granian.constants import HTTPModes, Interfaces, Loops
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    from mdr.logging import configure_logging
 
     host = host or settings.api_host
     port = port or settings.api_port
@@ -136,16 +151,17 @@ def _serve(settings: Settings, db: Database, host: str | None, port: int | None,
             f"  curl 'http://{host}:{port}/v1/portal/medicine?serviceKey={demo_key}"
             "&numOfRows=3'",
             highlight=False, soft_wrap=True)
-    options = {
-        "host": host, "port": port, "log_config": None, "access_log": access_log,
-        "proxy_headers": True, "server_header": False,
-    }
-    if workers > 1:
-        # Workers are separate processes: they build their own app from the environment
-        # (which carries the embedded server's URL, so they join it).
-        uvicorn.run("api.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
-    else:
-        uvicorn.run(create_app(settings, db), **options)  # type: ignore[arg-type]
+    server = Server(
+        "api.app:create_app", factory=True, interface=Interfaces.ASGI, address=host,
+        port=port, workers=workers, loop=Loops.uvloop, http=HTTPModes.http1,
+        websockets=False, log_level=LogLevels(settings.log_level.lower()),
+        # Granian's records go through our handler (one format on stderr).
+        log_dictconfig={"version": 1, "disable_existing_loggers": False,
+                        "loggers": {"_granian": {"propagate": True},
+                                    "granian.access": {"propagate": True}}},
+    )
+    configure_logging(settings.log_level, settings.log_format)
+    server.serve()
 
 
 @app.command("scheduler")

@@ -46,7 +46,7 @@ def api_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 @pytest.fixture
 def api(api_db: Engine, api_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(api_settings(tmp_path, audit_flush_ms=0.5),
+    app = create_app(api_settings(tmp_path),
                      Database(api_url, embedded=False))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client

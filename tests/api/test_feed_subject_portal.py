@@ -118,7 +118,13 @@ def test_access_log_is_append_only_and_chained(api, api_db) -> None:
         api.post("/v1/datasets/resident/records:lookup", json={"keys": [person["rrn"]]},
                  headers=headers)
     rows = audit_rows(api_db, key_id)
-    assert [r["prev_hash"] for r in rows[1:]] == [r["row_hash"] for r in rows[:-1]]
+    assert len(rows) == 3
+    for chain in {r["chain_id"] for r in rows}:
+        with api_db.connect() as conn:
+            mine = conn.execute(text("SELECT prev_hash, row_hash FROM access_log WHERE "
+                                     "chain_id = :c ORDER BY audit_id"), {"c": chain}).all()
+        assert mine[0].prev_hash == "0" * 64
+        assert [r.prev_hash for r in mine[1:]] == [r.row_hash for r in mine[:-1]]
     for statement in ("UPDATE access_log SET purpose = 'x' WHERE key_id = :k",
                       "DELETE FROM access_log WHERE key_id = :k", "TRUNCATE access_log"):
         with api_db.connect() as conn, pytest.raises(Exception, match="append-only"):
@@ -127,7 +133,14 @@ def test_access_log_is_append_only_and_chained(api, api_db) -> None:
         assert verify_chain(conn)["ok"] is True
 
 
-def test_tampering_is_detected(scratch_database) -> None:
+@pytest.mark.parametrize("tampering, reason", [
+    ("UPDATE access_log SET purpose = 'changed' WHERE record_key = '1' AND chain_id = 7",
+     "content"),
+    ("DELETE FROM access_log WHERE record_key = '1' AND chain_id = 7", "missing"),
+    ("UPDATE access_log SET chain_id = 8 WHERE chain_id = 7", "content"),
+    ("UPDATE access_log SET fields = '{}' WHERE record_key = '2' AND chain_id = 0", "content"),
+])
+def test_tampering_is_detected(scratch_database, tampering: str, reason: str) -> None:
     """On a database of its own: the trigger is lifted to simulate a tampering superuser."""
     from mdr.access.audit import GENESIS, chain_hash
     from mdr.db.engine import make_engine
@@ -136,31 +149,38 @@ def test_tampering_is_detected(scratch_database) -> None:
     url = scratch_database("tamper")
     upgrade(url)
     engine = make_engine(url, "test", pooled=False)
-    prev = GENESIS
     with engine.begin() as conn:
+        conn.execute(text("TRUNCATE access_log_chain"))
+        conn.execute(text("ALTER TABLE access_log DISABLE TRIGGER access_log_no_truncate"))
+        conn.execute(text("TRUNCATE access_log"))
+        conn.execute(text("ALTER TABLE access_log ENABLE TRIGGER access_log_no_truncate"))
+        heads = {0: GENESIS, 7: GENESIS}  # the chain from before writer chains, and a writer's
         for n in range(3):
-            row = {"accessed_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "agency_code": "A",
-                   "key_id": "k", "dataset": "resident", "record_key": str(n),
-                   "record_key_hash": "h", "subject_hashes": [], "fields": ["name"],
-                   "purpose": "p", "request_id": "r", "route": "/"}
-            row_hash = chain_hash(prev, row)
-            conn.execute(text(
-                "INSERT INTO access_log (accessed_at, agency_code, key_id, dataset, record_key, "
-                "record_key_hash, subject_hashes, fields, purpose, request_id, route, prev_hash,"
-                " row_hash) VALUES (:accessed_at, :agency_code, :key_id, :dataset, :record_key,"
-                " :record_key_hash, :subject_hashes, :fields, :purpose, :request_id, :route,"
-                " :prev, :row_hash)"), {**row, "prev": prev, "row_hash": row_hash})
-            prev = row_hash
+            for chain in heads:
+                row = {"accessed_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                       "agency_code": "A", "key_id": "k", "dataset": "resident",
+                       "record_key": str(n), "record_key_hash": "h", "subject_hashes": [],
+                       "fields": ["name"], "purpose": "p", "request_id": "r", "route": "/"}
+                row_hash = chain_hash(heads[chain], row, chain)
+                conn.execute(text(
+                    "INSERT INTO access_log (chain_id, accessed_at, agency_code, key_id, "
+                    "dataset, record_key, record_key_hash, subject_hashes, fields, purpose, "
+                    "request_id, route, prev_hash, row_hash) VALUES (:chain, :accessed_at, "
+                    ":agency_code, :key_id, :dataset, :record_key, :record_key_hash, "
+                    ":subject_hashes, :fields, :purpose, :request_id, :route, :prev, "
+                    ":row_hash)"), {**row, "chain": chain, "prev": heads[chain],
+                                    "row_hash": row_hash})
+                heads[chain] = row_hash
     with engine.connect() as conn:
-        assert verify_chain(conn)["ok"]
+        intact = verify_chain(conn)
+    assert intact["ok"] and intact["rows_checked"] == 6 and intact["chains"] == 2
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE access_log DISABLE TRIGGER access_log_append_only"))
-        conn.execute(text("UPDATE access_log SET purpose = 'changed' WHERE record_key = '1'"))
+        conn.execute(text(tampering))
         conn.execute(text("ALTER TABLE access_log ENABLE TRIGGER access_log_append_only"))
     with engine.connect() as conn:
         report = verify_chain(conn)
-    assert report["ok"] is False and report["rows_checked"] == 1
-    assert "content" in report["reason"]
+    assert report["ok"] is False and reason in report["reason"]
     engine.dispose()
 
 

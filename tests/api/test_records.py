@@ -198,11 +198,24 @@ def test_flags_are_shown_for_granted_fields(api, api_db) -> None:
                           " VALUES ('resident', :k, 'name', 'agency reports a different name',"
                           " 'steward-1'), ('resident', :k, 'address_id', 'x', 'steward-1')"),
                      {"k": person["rrn"]})
-    _, headers = new_key(api_db, ["resident:name"])
+        conn.execute(text("INSERT INTO field_flag (dataset, record_key, field, reason, raised_by,"
+                          " cleared_at) VALUES ('resident', :k, 'name', 'cleared', 's', now())"),
+                     {"k": person["rrn"]})
+    _, headers = new_key(api_db, ["resident:name,birth_date"])
     record = api.post(LOOKUP.format("resident"), headers=headers,
                       json={"keys": [person["rrn"]]}).json()["records"][0]
     assert [f["field"] for f in record["flags"]] == ["name"]
     assert record["flags"][0]["status"] == "under_investigation"
+    assert record["flags"][0]["reason"] == "agency reports a different name"
+    assert dt.datetime.fromisoformat(record["flags"][0]["raised_at"]).tzinfo is not None
+    found = api.post("/v1/datasets/resident/records:search", headers=headers, json={
+        "type": "name_birth_date", "params": {"name": person["name"],
+                                              "birth_date": str(person["birth_date"])},
+    }).json()["records"]
+    assert [f["field"] for f in found[0]["flags"]] == ["name"]
+    as_of = api.post(LOOKUP.format("resident"), headers=headers, json={
+        "keys": [person["rrn"]], "valid_at": str(dt.date.today())}).json()["records"][0]
+    assert as_of["flags"] == record["flags"]
 
 
 def test_rate_limit_answers_429_with_retry_after(api_db, api_url, tmp_path) -> None:
