@@ -9,6 +9,7 @@ caller may answer. Queries are generated from the dataset specs.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
@@ -55,12 +56,14 @@ class Authorized:
     fields: tuple[str, ...]
 
     @cached_property
-    def converted(self) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-        """The granted fields whose stored values JSON cannot carry as they are."""
-        convert: dict[FieldType, Callable[[Any], Any]] = {
-            FieldType.DATE: dt.date.isoformat, FieldType.DECIMAL: str}
-        return tuple((f, convert[t]) for f in self.fields
-                     if (t := self.spec.field_spec(f).type) in convert)
+    def _positions(self) -> tuple[int, ...]:
+        # Every record query selects the spec's fields first, in spec order.
+        return tuple(self.spec.field_names.index(f) for f in self.fields)
+
+    def data(self, row: Any) -> dict[str, Any]:
+        """The granted fields of a row. Dates, times and decimals stay as they are:
+        orjson writes them in ISO form (decimals through ``default=str``)."""
+        return dict(zip(self.fields, [row[i] for i in self._positions], strict=True))
 
 
 def _q(name: str) -> str:
@@ -144,24 +147,6 @@ def search_value(spec: DatasetSpec, field: str, value: Any, *, name: str) -> Any
     except ValueError:
         raise InvalidInput(f"{name} must be {expected}",
                            errors=[{"field": name, "message": f"not {expected}"}]) from None
-
-
-def _data(auth: Authorized, row: Any) -> dict[str, Any]:
-    data = {f: row[f] for f in auth.fields}
-    for name, convert in auth.converted:
-        if data[name] is not None:
-            data[name] = convert(data[name])
-    return data
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None or isinstance(value, str | int | bool | float):
-        return value
-    return str(value)  # Decimal
 
 
 class TokenBucket:
@@ -252,33 +237,40 @@ class RecordService:
             "owner": spec.owner.code,
             "batch_id": row["batch_id"],
             "version_id": row["version_id"],
-            "valid_from": _jsonable(row["valid_from"]),
-            "valid_to": _jsonable(row["valid_to"]),
-            "recorded_at": _jsonable(row["recorded_at"]),
+            "valid_from": row["valid_from"],
+            "valid_to": row["valid_to"],
+            "recorded_at": row["recorded_at"],
         }
         return {
             "key": row[spec.key],
-            "data": _data(auth, row),
+            "data": auth.data(row),
             "provenance": provenance,
             "flags": [f for f in (flags or []) if f["field"] in auth.fields],
         }
 
     async def record_access(self, ctx: ReadContext, auth: Authorized, rows: list[Any]) -> None:
+        await self.audit.record(self.audit_entries(ctx, auth, rows))
+
+    def audit_entries(self, ctx: ReadContext, auth: Authorized,
+                      rows: list[Any]) -> list[AuditEntry]:
         now = dt.datetime.now(dt.UTC)
         spec, principal = auth.spec, ctx.principal
         identifiers = [f.name for f in spec.fields if f.pii is PII.UNIQUE_IDENTIFIER]
+        keyed_by_identifier_only = identifiers == [spec.key]
         entries = []
         for row in rows:
             key = str(row[spec.key])
             key_hash = self.hash_identifier(key)
-            # A person's record is usually keyed by their identifier: hash it once.
-            subjects = {str(v) for f in identifiers if (v := row[f]) is not None}
-            subject_hashes = tuple(sorted(key_hash if v == key else self.hash_identifier(v)
-                                          for v in subjects))
+            if keyed_by_identifier_only:  # a resident: the key is the person
+                subject_hashes: tuple[str, ...] = (key_hash,)
+            else:
+                subjects = {str(v) for f in identifiers if (v := row[f]) is not None}
+                subject_hashes = tuple(sorted(
+                    key_hash if v == key else self.hash_identifier(v) for v in subjects))
             entries.append(AuditEntry(now, principal.agency_code, principal.key_id, spec.name,
                                       key, key_hash, subject_hashes, auth.fields, ctx.purpose,
                                       ctx.request_id, ctx.route))
-        await self.audit.record(entries)
+        return entries
 
     # -- reads ----------------------------------------------------------------------
     async def fetch_keys(self, auth: Authorized, keys: list[str], valid_at: dt.date | None,
@@ -297,15 +289,13 @@ class RecordService:
         canonical = [normalise_key(auth.spec, k) for k in keys]
         wanted = sorted({k for k in canonical if k is not None})
         found = await self.fetch_keys(auth, wanted, valid_at, recorded_at) if wanted else {}
-        records, not_found, served = [], [], []
-        for raw, key in zip(keys, canonical, strict=True):
-            row = found.get(key) if key is not None else None
-            if row is None:
-                not_found.append(raw)
-                continue
-            records.append(self.shape(auth, row, self._open_flags(row)))
-            served.append(row)
-        await self.record_access(ctx, auth, served)
+        rows = [found.get(key) if key is not None else None for key in canonical]
+        served = [row for row in rows if row is not None]
+        committed = self.audit.submit(self.audit_entries(ctx, auth, served))
+        await asyncio.sleep(0)  # the writer sends the rows; shape the answer meanwhile
+        records = [self.shape(auth, row, self._open_flags(row)) for row in served]
+        not_found = [raw for raw, row in zip(keys, rows, strict=True) if row is None]
+        await committed  # nothing is answered before its access is logged
         return {"records": records, "not_found": not_found}
 
     async def get_one(self, ctx: ReadContext, auth: Authorized, key: str,
@@ -328,7 +318,7 @@ class RecordService:
         versions = []
         for row in rows:
             shaped = self.shape(auth, row, None)
-            shaped["provenance"]["superseded_at"] = _jsonable(row["superseded_at"])
+            shaped["provenance"]["superseded_at"] = row["superseded_at"]
             versions.append(shaped)
         await self.record_access(ctx, auth, list(rows))
         return {"key": canonical, "versions": versions}

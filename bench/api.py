@@ -6,7 +6,8 @@ On a fresh database of the server (default: the machine's PostgreSQL over TCP):
 load a national resident snapshot with `mdr sync`, start `mdr serve --workers N`,
 and drive it from separate processes: wrk (random keys, at each concurrency) for
 throughput and latency; `pgbench -S` against the same server at the same
-concurrency for the ratio; hey at a fixed 1,000 requests per second for the p99;
+concurrency for the ratio; wrk again at about 1,000 requests per second with random
+(Poisson) arrivals for the p99;
 then batches of 1,000 keys. Finally the access log must hold exactly one row per
 served record. Writes bench/results/api.json.
 """
@@ -14,7 +15,6 @@ served record. Writes bench/results/api.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import signal
@@ -77,24 +77,26 @@ def run_pgbench(url: str, connections: int, seconds: int) -> float:
     return float(re.search(r"tps = ([\d.]+)", out)[1])  # type: ignore[index]
 
 
-def run_hey_fixed_rate(url: str, headers: dict[str, str], body: Path, rate: int,
-                       seconds: int) -> dict[str, float]:
-    hey = ensure_tool("hey", "hey")
-    workers = 50
-    args = [hey, "-z", f"{seconds}s", "-c", str(workers), "-q", str(rate / workers),
-            "-m", "POST", "-T", "application/json", "-D", str(body)]
-    for name, value in headers.items():
-        args += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*args, url + LOOKUP], capture_output=True, text=True,
-                         check=True).stdout
-    result = {"target_rps": rate,
-              "achieved_rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])}  # type: ignore[index]
-    for pct in ("50", "99"):
-        match = re.search(rf"{pct}% in ([\d.]+) secs", out)
-        result[f"p{pct}_ms"] = float(match[1]) * 1000 if match else float("nan")
-    ok = re.search(r"\[200\]\s+(\d+) responses", out)
-    result["ok_responses"] = int(ok[1]) if ok else 0
-    return result
+def run_wrk_at_rate(url: str, script: Path, rate: int, seconds: int) -> dict[str, float]:
+    """Latency at about ``rate`` requests per second, arrivals at random.
+
+    Each of 50 connections waits an exponentially distributed pause (mean 50 ms at 1,000
+    req/s) before each request, so arrivals are independent, as from many agencies.
+    hey's -q was used before: its workers' tickers fire in step, which turned 1,000
+    req/s into bursts of 50 requests every 50 ms and measured the queue of a burst.
+    """
+    connections = 50
+    paced = script.with_name("paced.lua")
+    paced.write_text(
+        f"local mean_delay_ms = {connections * 1000 / rate}\n"
+        "function init(args) math.randomseed(os.time() * 1000 + math.floor(os.clock() * 1e6))"
+        " end\n"
+        "function delay() return math.floor(-math.log(1 - math.random()) * mean_delay_ms) end\n"
+        + script.read_text())
+    result = run_wrk(url, paced, connections, seconds)
+    return {"target_rps": rate, "achieved_rps": result["requests_per_second"],
+            "p50_ms": result["p50_ms"], "p90_ms": result["p90_ms"], "p99_ms": result["p99_ms"],
+            "ok_responses": result["requests"] - result["non_2xx"]}
 
 
 def _residents(url: str) -> int | None:
@@ -146,7 +148,6 @@ def main() -> None:
         '  local k = keys[math.random(#keys)]\n'
         f'  return wrk.format(nil, "{LOOKUP}", nil, \'{{"keys":["\' .. k .. \'"]}}\')\n'
         'end\n')
-    (work / "body.json").write_text(json.dumps({"keys": [keys[0]]}))
 
     port = 18765
     env = {**os.environ, "MDR_DATABASE_URL": url, "MDR_SECRET_KEY": "bench-secret",
@@ -182,7 +183,7 @@ def main() -> None:
             print(f"c={connections:3}: {api['requests_per_second']:8.0f} req/s "
                   f"p50 {api['p50_ms']:.2f} ms p99 {api['p99_ms']:.2f} ms | pgbench -S "
                   f"{tps:8.0f} tps | ratio {api['ratio_to_pgbench']:.3f}")
-        fixed = run_hey_fixed_rate(base, headers, work / "body.json", 1000, args.seconds)
+        fixed = run_wrk_at_rate(base, lua, 1000, args.seconds)
         print(f"fixed 1000 req/s: achieved {fixed['achieved_rps']:.0f}, p50 "
               f"{fixed['p50_ms']:.2f} ms, p99 {fixed['p99_ms']:.2f} ms")
         batch_times = []
@@ -215,7 +216,7 @@ def main() -> None:
     print(f"access log chains: {chains} written in this run; verify: {chain_report}")
     # wrk counts only the responses it read: a request in flight when a run stops is
     # served and audited but not counted, at most one per connection per run.
-    in_flight = 8 + sum(args.concurrency)
+    in_flight = 8 + sum(args.concurrency) + 50  # warm-up, each run, the paced run
     complete = served <= audited <= served + in_flight
     print(f"records served {served:,}; audit rows {audited:,} (up to {in_flight} requests "
           f"in flight at run ends) {'OK' if complete else 'MISMATCH'}")

@@ -114,12 +114,18 @@ class AuditWriter:
 
     async def record(self, entries: list[AuditEntry]) -> None:
         """Return once the entries are committed (raise if they could not be)."""
-        if not entries:
-            return
+        await self.submit(entries)
+
+    def submit(self, entries: list[AuditEntry]) -> asyncio.Future[None]:
+        """Queue the entries; the future is done once they are committed. A writer
+        starts on them at the caller's next await."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if not entries:
+            future.set_result(None)
+            return future
         self._pending.append((entries, future))
         self._dispatch()
-        await future
+        return future
 
     def _dispatch(self) -> None:
         while self._pending and self._idle:
