@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from tests.helpers import (
@@ -107,14 +108,16 @@ def test_up_ready_interrupt_and_reuse(sig: signal.Signals) -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def test_logs_are_json_with_request_ids() -> None:
+def test_workers_log_json_with_request_ids_and_stop_together() -> None:
     data_dir = embedded_data_dir("logs")
     port = free_port()
-    proc = _start(data_dir, port, "serve", "--access-log")
+    proc = _start(data_dir, port, "serve", "--access-log", "--workers", "2")
     _wait_ready(proc, port)
     httpx.get(f"http://127.0.0.1:{port}/healthz?serviceKey=key-must-not-be-logged",
               headers={"X-Request-ID": "trace-me-1"})
+    workers = psutil.Process(proc.pid).children(recursive=True)
     stderr = _stop(proc, signal.SIGINT)
+    assert not [w for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
     records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     assert records, stderr
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
