@@ -128,7 +128,8 @@ def main() -> None:
                          "created": result.created, "changed": result.changed,
                          "corrected": result.corrected,
                          "ended": result.ended, "unchanged": result.unchanged,
-                         "quarantined": result.quarantined, "stages": result.timings}
+                         "quarantined": result.quarantined, "checked": result.checked,
+                         "stages": result.timings}
         print(f"{name:32} {seconds:8.2f} {copy:8.2f} {ratio:6.2f}  {result.created}/"
               f"{result.changed}/{result.ended}/{result.unchanged}/{result.quarantined}")
     results["targets"] = {"changed_1pct_ratio_max": 5, "same_file_again_ratio_max": 1}

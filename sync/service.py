@@ -2,10 +2,14 @@
 
 The whole apply is set-based SQL inside one transaction:
 
-1. the source rows are COPYed as text into an unlogged staging table of the batch;
-2. rows whose raw text hashes to what the master already holds for that key are
-   unchanged and skip all further work (the common case for a nightly snapshot);
-3. the remaining candidates are validated in PostgreSQL (required fields, types,
+1. each source row's raw text is hashed (:func:`source_row_hash`), and key and
+   hash are COPYed into an unlogged staging table of the batch;
+2. rows whose hash is what the current table keeps for that key (``raw_hash``,
+   the hash of the row last received) are unchanged and skip all further work,
+   the common case for a nightly snapshot; only the others, the candidates, are
+   COPYed in full (each new version, and the same values spelled anew, store
+   their row's hash, so a row is checked once per change);
+3. the candidates are validated in PostgreSQL (required fields, types,
    code lists, identifier rules via the ``mdr_check_*`` functions); failures go
    to ``sync_quarantine`` with row number, field and reason, valid rows go on,
    normalised and typed;
@@ -86,6 +90,9 @@ class SyncResult:
     ended: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    #: Rows checked in full: not as the master last received them (new, changed,
+    #: respelled, or without a stored hash). The rest were known by their hash.
+    checked: int = 0
     duplicate_of: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -194,8 +201,27 @@ def _problems(spec: DatasetSpec, f: FieldSpec, col: str) -> list[str]:
             for check in checks]
 
 
-def _raw_hash(spec: DatasetSpec, alias: str) -> str:
-    """Digest of a row's raw text, identical for the staging and stored sides."""
+#: Seed of :func:`source_row_hash`. Changing it makes the next sync of every dataset
+#: check each row in full once, as a first load does.
+ROW_HASH_SEED = 0x6D6472
+
+
+def source_row_hash(spec: DatasetSpec) -> pl.Expr:
+    """64-bit hash of a source row's raw text, kept in the current table's ``raw_hash``.
+
+    It only has to tell one key's rows apart from night to night, so polars' own
+    multi-threaded hash does (tens of milliseconds for a million rows, where an md5
+    per row in PostgreSQL took seconds), and only key and hash need to reach the
+    database. polars does not promise the same hash across its releases: after an
+    upgrade that changes it, the next sync finds no hash equal, checks every row in
+    full (slower, never wrong: unchanged values make no new version) and stores the
+    new hashes.
+    """
+    return pl.struct(spec.field_names).hash(ROW_HASH_SEED).reinterpret(signed=True)
+
+
+def _row_digest(spec: DatasetSpec, alias: str) -> str:
+    """Digest of a row's raw text recorded with each version (``row_hash``)."""
     cols = ", ".join(f"{alias}.{_q(f.name)}" for f in spec.fields)
     return f"md5(ROW({cols})::text)::uuid"
 
@@ -290,7 +316,8 @@ def apply_snapshot(
                 ), {"p": str(archive_path) if archive_path else None, "c": result.created,
                     "ch": result.changed + result.corrected, "e": result.ended,
                     "u": result.unchanged, "q": result.quarantined, "b": batch_id,
-                    "t": _json(result.timings | {"corrected_rows": result.corrected})})
+                    "t": _json(result.timings | {"corrected_rows": result.corrected,
+                                                  "checked_rows": result.checked})})
                 recount(conn, dataset, synced_at=dt.datetime.now(dt.UTC))
         except Exception as exc:
             ledger.execute(text(
@@ -332,6 +359,34 @@ def _archive(original: Path | None, archive_dir: Path | None, dataset: str,
     return target
 
 
+_COPY_ROWS = 50_000
+_COPY_READ = 1 << 20
+
+
+class _CsvChunks:
+    """A frame as CSV, encoded a slice at a time as COPY reads it.
+
+    The server parses one slice while the next is encoded, and the file's text is
+    never held whole in memory.
+    """
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame, self.offset, self.pending = frame, 0, memoryview(b"")
+
+    def read(self, size: int = -1) -> bytes:
+        while not self.pending:
+            if self.offset >= self.frame.height:
+                return b""
+            buffer = io.BytesIO()
+            self.frame.slice(self.offset, _COPY_ROWS).write_csv(
+                buffer, include_header=False, null_value="")
+            self.offset += _COPY_ROWS
+            self.pending = buffer.getbuffer()
+        size = len(self.pending) if size < 0 else size
+        chunk, self.pending = self.pending[:size], self.pending[size:]
+        return bytes(chunk)
+
+
 class _Apply:
     """One batch's set-based apply, on one connection inside one transaction."""
 
@@ -349,10 +404,11 @@ class _Apply:
     def sql(self, statement: str, **params: Any) -> Any:
         return self.conn.execute(text(statement), self.params | params)
 
-    def analyze(self, *tables: str) -> None:
-        """Give the planner row counts of fresh tables, or it guesses and picks bad joins."""
-        for table in tables:
-            self.sql(f"ANALYZE {table}")
+    def analyze(self, table: str, *columns: str) -> None:
+        """Give the planner the row count (and the join columns' statistics) of a fresh
+        table, or it guesses and picks bad joins. Only the columns joined on: a full
+        ANALYZE reads every column of the sample."""
+        self.sql(f"ANALYZE {table} ({', '.join(columns)})" if columns else f"ANALYZE {table}")
 
     def timed(self, stage: str) -> Callable[[], None]:
         self.step(stage)
@@ -372,57 +428,64 @@ class _Apply:
 
     def _copy_into_staging(self) -> None:
         done = self.timed("staging")
-        columns = ", ".join(f"{name} text" for name in self.fields)
-        self.sql(f"CREATE UNLOGGED TABLE {self.stage} (row_number integer, op text, {columns})")
-        frame = self.frame.with_row_index("row_number")
+        frame = self.frame.with_row_index("row_number").with_columns(
+            source_row_hash(self.spec).alias("raw_hash"))
         if OP_COLUMN not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(OP_COLUMN))
-        frame = frame.select(["row_number", OP_COLUMN, *self.spec.field_names])
-        buffer = io.BytesIO()
-        frame.write_csv(buffer, include_header=False, null_value="")
-        buffer.seek(0)
-        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cursor.copy_expert(
-            f"COPY {self.stage} (row_number, op, {', '.join(self.fields)}) "
-            "FROM STDIN WITH (FORMAT csv)", buffer,
-        )
-        cursor.close()
-        self.analyze(self.stage)
+        self.rows = frame.select(["row_number", OP_COLUMN, *self.spec.field_names, "raw_hash"])
+        self.sql(f"CREATE UNLOGGED TABLE {self.stage} "
+                 f"(row_number integer, op text, {self.key} text, raw_hash bigint)")
+        self._copy(self.stage, self.rows.select(
+            "row_number", OP_COLUMN, self.spec.key, "raw_hash"))
+        # No ANALYZE: the staging table is only ever scanned whole, and the planner
+        # takes its size from its pages.
         done()
 
-    def _select_candidates(self) -> None:
-        """Rows not byte-identical to what the master holds: the only ones worth checking.
+    def _copy(self, table: str, frame: pl.DataFrame) -> None:
+        """COPY ``frame`` (columns in the table's order) into ``table``."""
+        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT csv)", _CsvChunks(frame),
+                           size=_COPY_READ)
+        cursor.close()
 
-        One hash join of the file with the current table also yields the live keys the
-        file does not carry as written (the candidates for ending in full mode), so the
-        classification needs no second pass over either table.
+    def _select_candidates(self) -> None:
+        """Rows not as the master last received them: the only ones worth checking.
+
+        One hash join of the file's keys and hashes with the current table also
+        yields the live keys the file does not carry as written (the candidates for
+        ending in full mode), so the classification needs no second pass over either
+        table. Only the candidates' rows then go to the database in full.
         """
         done = self.timed("compare")
-        stage_hash = _raw_hash(self.spec, "s")
         join = "FULL JOIN" if self.mode == "full" else "LEFT JOIN"
-        cols = ", ".join(f"s.{name}" for name in self.fields)
         self.sql(
             "CREATE TEMP TABLE sync_cmp ON COMMIT DROP AS "
-            f"SELECT s.row_number, s.op, {cols}, s.raw_hash, c.{self.key} AS cur_key, "
-            "c.version_id AS cur_version_id "
-            f"FROM (SELECT s.*, {stage_hash} AS raw_hash FROM {self.stage} s) s "
-            f"{join} {self.current} c ON c.{self.key} = s.{self.key} "
-            "WHERE s.row_number IS NULL OR c.row_hash IS DISTINCT FROM s.raw_hash "
+            f"SELECT s.row_number, c.{self.key} AS cur_key, c.version_id AS cur_version_id "
+            f"FROM {self.stage} s {join} {self.current} c ON c.{self.key} = s.{self.key} "
+            "WHERE s.row_number IS NULL OR c.raw_hash IS DISTINCT FROM s.raw_hash "
             "OR s.op IS NOT NULL"
         )
-        self.sql(
-            "CREATE TEMP TABLE sync_cand ON COMMIT DROP AS "
-            f"SELECT row_number, op, {', '.join(self.fields)}, raw_hash FROM sync_cmp "
-            "WHERE row_number IS NOT NULL"
-        )
+        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        numbers = io.BytesIO()
+        cursor.copy_expert("COPY (SELECT row_number FROM sync_cmp WHERE row_number IS NOT NULL)"
+                           " TO STDOUT", numbers)
+        cursor.close()
+        numbers.seek(0)
+        wanted = pl.read_csv(numbers, has_header=False, schema={"row_number": pl.UInt32})
+        candidates = self.rows.gather(wanted["row_number"].sort())
+        columns = ", ".join(f"{name} text" for name in self.fields)
+        self.sql("CREATE TEMP TABLE sync_cand (row_number integer, op text, "
+                 f"{columns}, raw_hash bigint) ON COMMIT DROP")
+        self._copy("sync_cand", candidates)
         self.sql(
             "CREATE TEMP TABLE sync_absent ON COMMIT DROP AS "
             "SELECT cur_key AS key, cur_version_id AS version_id FROM sync_cmp "
             "WHERE row_number IS NULL"
         )
-        self.analyze("sync_cand", "sync_absent")
-        candidates = self.sql("SELECT count(*) FROM sync_cand").scalar_one()
-        self.result.unchanged = self.frame.height - int(candidates)
+        self.analyze("sync_cand", "row_number", self.key)
+        self.analyze("sync_absent", "key")
+        self.result.checked = candidates.height
+        self.result.unchanged = self.frame.height - candidates.height
         done()
 
     def _validate(self) -> None:
@@ -453,16 +516,15 @@ class _Apply:
             f"SELECT s.row_number, coalesce({norm_key}, s.{self.key}) AS k "
             f"FROM sync_cand s WHERE s.{self.key} IS NOT NULL"
         )
-        self.analyze("sync_cand_keys")
+        self.analyze("sync_cand_keys", "k")
         # A key written twice matters only when the rows differ, and then at least one
         # of them differs from the master, so is a candidate: comparing candidates with
-        # the file finds every such pair without another pass over the whole file.
+        # the file (one pass, both rows of each pair) finds every such pair.
         self.sql(
             "CREATE TEMP TABLE sync_dupes ON COMMIT DROP AS "
-            "SELECT c.row_number FROM sync_cand_keys c "
-            f"JOIN {self.stage} s ON s.{self.key} = c.k AND s.row_number <> c.row_number "
-            "UNION SELECT s.row_number FROM sync_cand_keys c "
-            f"JOIN {self.stage} s ON s.{self.key} = c.k AND s.row_number <> c.row_number "
+            "SELECT unnest(ARRAY[c.row_number, s.row_number]) AS row_number "
+            f"FROM sync_cand_keys c JOIN {self.stage} s "
+            f"ON s.{self.key} = c.k AND s.row_number <> c.row_number "
             "UNION SELECT c.row_number FROM sync_cand_keys c "
             "JOIN sync_cand_keys d ON d.k = c.k AND d.row_number <> c.row_number"
         )
@@ -484,7 +546,8 @@ class _Apply:
         )
         self.sql(
             "CREATE TEMP TABLE sync_in ON COMMIT DROP AS "
-            f"SELECT s.row_number, coalesce(s.op, 'upsert') AS op, s.raw_hash, {typed} "
+            f"SELECT s.row_number, coalesce(s.op, 'upsert') AS op, s.raw_hash, "
+            f"{_row_digest(spec, 's')} AS row_hash, {typed} "
             "FROM sync_cand s JOIN sync_checked c USING (row_number) "
             "WHERE cardinality(c.problems) = 0 AND coalesce(s.op, 'upsert') = 'upsert'"
         )
@@ -493,13 +556,16 @@ class _Apply:
             "FROM sync_cand s JOIN sync_checked c USING (row_number) "
             "WHERE cardinality(c.problems) = 0 AND s.op = 'end'"
         )
-        self.analyze("sync_in", "sync_end")
+        self.analyze("sync_in", "row_number", self.key)
+        self.analyze("sync_end", self.key)
         done()
 
     def _classify(self) -> None:
         done = self.timed("classify")
         fields_in = ", ".join(f"i.{name}" for name in self.fields)
         fields_cur = ", ".join(f"c.{name}" for name in self.fields)
+        # `= ANY(ARRAY(...))`: primary-key lookups of the few keys in the file that
+        # changed; a join would scan the whole current table.
         self.sql(
             "CREATE TEMP TABLE sync_plan ON COMMIT DROP AS "
             f"SELECT i.row_number, i.{self.key} AS key, c.version_id AS previous_version_id, "
@@ -507,8 +573,10 @@ class _Apply:
             f"WHEN ROW({fields_in}) IS NOT DISTINCT FROM ROW({fields_cur}) THEN 'unchanged' "
             "WHEN c.valid_from < :as_of THEN 'changed' ELSE 'corrected' END AS kind, "
             "CASE WHEN c.valid_from >= :as_of THEN c.valid_from ELSE CAST(:as_of AS date) END "
-            "AS valid_from "
-            f"FROM sync_in i LEFT JOIN {self.current} c ON c.{self.key} = i.{self.key}"
+            "AS valid_from, i.raw_hash, c.raw_hash IS DISTINCT FROM i.raw_hash AS rehash "
+            f"FROM sync_in i LEFT JOIN (SELECT * FROM {self.current} "
+            f"WHERE {self.key} = ANY(ARRAY(SELECT {self.key} FROM sync_in))) c "
+            f"ON c.{self.key} = i.{self.key}"
         )
         if self.mode == "full":
             # Live keys the snapshot no longer carries, neither as written nor normalised.
@@ -522,9 +590,10 @@ class _Apply:
             self.sql(
                 "CREATE TEMP TABLE sync_ending ON COMMIT DROP AS "
                 f"SELECT c.{self.key} AS key, c.version_id FROM {self.current} c "
-                f"JOIN sync_end e ON e.{self.key} = c.{self.key}"
+                f"WHERE c.{self.key} = ANY(ARRAY(SELECT {self.key} FROM sync_end))"
             )
-        self.analyze("sync_plan", "sync_ending")
+        self.analyze("sync_plan", "row_number", "key", "kind")
+        self.analyze("sync_ending", "key")
         counts = dict(self.sql("SELECT kind, count(*) FROM sync_plan GROUP BY kind").all())
         self.result.created = int(counts.get("created", 0))
         self.result.changed = int(counts.get("changed", 0))
@@ -537,50 +606,55 @@ class _Apply:
         done = self.timed("apply")
         fields = ", ".join(self.fields)
         fields_i = ", ".join(f"i.{name}" for name in self.fields)
+        fields_v = ", ".join(f"v.{name}" for name in self.fields)
         # Bitemporal: a version is never edited (so "as recorded at T" stays true). A
         # changed or ended version is superseded, and a closed copy records its validity
-        # ending at the as-of date; a corrected one is superseded and replaced. Old beliefs
-        # are closed first, so the exclusion constraint sees no overlap.
+        # ending at the as-of date; a corrected one is superseded and replaced. One
+        # statement supersedes and copies, so each old version is read once; the copy
+        # does not overlap the superseded original for the exclusion constraint, which
+        # sees the original as already updated by this transaction.
         # `= ANY(ARRAY(...))` makes these primary-key lookups: a join would scan every
         # version to touch the few that changed.
         self.sql(
-            f"UPDATE {self.version} SET superseded_at = now() WHERE version_id = ANY(ARRAY("
-            "SELECT previous_version_id FROM sync_plan WHERE kind IN ('changed', 'corrected') "
-            "UNION ALL SELECT version_id FROM sync_ending))"
-        )
-        fields_v = ", ".join(f"v.{name}" for name in self.fields)
-        self.sql(
-            "CREATE TEMP TABLE sync_closed ON COMMIT DROP AS WITH closing AS ("
-            "SELECT previous_version_id AS version_id, CAST(:as_of AS date) AS valid_to "
-            "FROM sync_plan WHERE kind = 'changed' UNION ALL "
-            "SELECT version_id, NULL FROM sync_ending), ins AS ("
-            f"INSERT INTO {self.version} ({fields}, valid_from, valid_to, batch_id, source_row, "
-            f"row_hash) SELECT {fields_v}, v.valid_from, "
-            "coalesce(c.valid_to, greatest(CAST(:as_of AS date), v.valid_from)), :b, "
-            f"v.source_row, v.row_hash FROM {self.version} v "
-            "JOIN closing c ON c.version_id = v.version_id "
+            "CREATE TEMP TABLE sync_closed ON COMMIT DROP AS WITH closing AS MATERIALIZED ("
+            "SELECT previous_version_id AS version_id, kind FROM sync_plan "
+            "WHERE kind IN ('changed', 'corrected') UNION ALL "
+            "SELECT version_id, 'ended' FROM sync_ending), old AS ("
+            f"UPDATE {self.version} v SET superseded_at = now() FROM closing c "
             "WHERE v.version_id = ANY(ARRAY(SELECT version_id FROM closing)) "
+            "AND c.version_id = v.version_id "
+            f"RETURNING c.kind, {fields_v}, v.valid_from, v.source_row, v.row_hash), ins AS ("
+            f"INSERT INTO {self.version} ({fields}, valid_from, valid_to, batch_id, source_row, "
+            f"row_hash) SELECT {fields}, valid_from, greatest(CAST(:as_of AS date), valid_from), "
+            "CAST(:b AS bigint), source_row, row_hash FROM old WHERE kind <> 'corrected' "
             f"RETURNING version_id, {self.key} AS key) SELECT * FROM ins"
         )
         self.sql(
             "CREATE TEMP TABLE sync_new ON COMMIT DROP AS WITH ins AS ("
             f"INSERT INTO {self.version} ({fields}, valid_from, batch_id, source_row, row_hash) "
-            f"SELECT {fields_i}, p.valid_from, :b, i.row_number, i.raw_hash "
+            f"SELECT {fields_i}, p.valid_from, :b, i.row_number, i.row_hash "
             "FROM sync_in i JOIN sync_plan p USING (row_number) WHERE p.kind <> 'unchanged' "
             f"RETURNING version_id, {self.key} AS key, {fields}, valid_from, recorded_at, "
             "batch_id, row_hash) SELECT * FROM ins"
         )
         self.sql(
-            f"DELETE FROM {self.current} c USING sync_ending e WHERE c.{self.key} = e.key"
-        )
-        self.sql(
-            f"DELETE FROM {self.current} c USING sync_plan p "
-            f"WHERE p.kind IN ('changed', 'corrected') AND c.{self.key} = p.key"
+            f"DELETE FROM {self.current} WHERE {self.key} = ANY(ARRAY("
+            "SELECT key FROM sync_ending UNION ALL "
+            "SELECT key FROM sync_plan WHERE kind IN ('changed', 'corrected')))"
         )
         self.sql(
             f"INSERT INTO {self.current} ({fields}, version_id, valid_from, recorded_at, "
-            f"batch_id, row_hash) SELECT {fields}, version_id, valid_from, recorded_at, "
-            "batch_id, row_hash FROM sync_new"
+            f"batch_id, row_hash, raw_hash) SELECT {', '.join(f'n.{f}' for f in self.fields)}, "
+            "n.version_id, n.valid_from, n.recorded_at, n.batch_id, n.row_hash, p.raw_hash "
+            "FROM sync_new n JOIN sync_plan p ON p.key = n.key"
+        )
+        # Same values, new spelling (or a hash not yet stored): keep the new hash, so
+        # the row is not checked in full again tomorrow.
+        self.sql(
+            f"UPDATE {self.current} c SET raw_hash = p.raw_hash FROM sync_plan p "
+            f"WHERE c.{self.key} = ANY(ARRAY(SELECT key FROM sync_plan "
+            "WHERE kind = 'unchanged' AND rehash)) "
+            f"AND p.key = c.{self.key}"
         )
         # Outbox ids must grow in commit order, or a feed reader could move past an id
         # that commits later. Writers take this lock right before drawing ids and keep it

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import text
 
+from entities.registry import get_dataset
 from mdr.scheduler import advisory_key
-from sync.service import SyncAlreadyRunning, apply_snapshot
+from sync.service import SyncAlreadyRunning, apply_snapshot, source_row_hash
 from tests.factories import make
 from tests.sync.conftest import frame_of
 
@@ -93,6 +94,60 @@ def test_changed_rows_make_new_versions_and_end_old_ones(master) -> None:
     event = rows(master, "SELECT * FROM change_event WHERE kind = 'changed'")[0]
     assert event["record_key"] == people[3]["rrn"]
     assert event["previous_version_id"] is not None and event["version_id"] is not None
+
+
+def stored_hashes(engine) -> dict[str, int | None]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT rrn, raw_hash FROM resident")).all()
+    return {row.rrn: row.raw_hash for row in rows}
+
+
+def source_hashes(records: list[dict]) -> dict[str, int]:
+    frame = frame_of("resident", records)
+    hashes = frame.select(source_row_hash(get_dataset("resident"))).to_series()
+    return dict(zip(frame["rrn"], hashes, strict=True))
+
+
+def test_each_new_version_stores_its_source_row_hash(master) -> None:
+    people = residents(4)
+    apply(master, people, sha="a")
+    assert stored_hashes(master) == source_hashes(people)
+    renamed = [{**people[0], "name": "새이름"}, *people[1:]]
+    result = apply(master, renamed, sha="b", as_of=FEB)
+    assert (result.changed, result.checked) == (1, 1), "only the changed row is checked"
+    assert stored_hashes(master) == source_hashes(renamed)
+    back = apply(master, people, sha="c", as_of=MAR)
+    assert (back.changed, back.checked) == (1, 1)
+    assert stored_hashes(master) == source_hashes(people)
+
+
+def test_a_row_known_by_its_hash_is_not_checked_again(master) -> None:
+    people = residents(3)
+    first = apply(master, people, sha="a")
+    assert first.checked == 3
+    again = apply(master, people, sha="b", as_of=FEB)
+    assert (again.checked, again.unchanged) == (0, 3)
+    assert scalar(master, "SELECT timings->>'checked_rows' FROM sync_batch WHERE batch_id = :b",
+                  b=again.batch_id) == "0"
+
+
+def test_a_missing_or_outdated_hash_is_filled_in_without_a_new_version(master) -> None:
+    people = residents(3)
+    apply(master, people, sha="a")
+    with master.begin() as conn:  # as after the migration that added the column
+        conn.execute(text("UPDATE resident SET raw_hash = NULL"))
+    refill = apply(master, people, sha="b", as_of=FEB)
+    assert (refill.checked, refill.unchanged, refill.changed) == (3, 3, 0)
+    assert stored_hashes(master) == source_hashes(people)
+    # The same values in another spelling: checked once, then known by their new hash.
+    dotted = [{**p, "birth_date": p["birth_date"].isoformat().replace("-", ".")}
+              for p in people]
+    respelled = apply(master, dotted, sha="c", as_of=FEB)
+    assert (respelled.checked, respelled.unchanged, respelled.changed) == (3, 3, 0)
+    assert stored_hashes(master) == source_hashes(dotted)
+    assert apply(master, dotted, sha="d", as_of=MAR).checked == 0
+    assert scalar(master, "SELECT count(*) FROM resident_version") == 3
+    assert scalar(master, "SELECT count(*) FROM change_event") == 3
 
 
 def test_keys_absent_from_a_full_snapshot_end(master) -> None:
