@@ -75,6 +75,14 @@ class Conflict(MdrError):
     status = 409
 
 
+class MassEndRefused(Conflict):
+    """A full snapshot that would end a large share of a register: usually a truncated
+    export. Nothing is applied; an operator who means it says so."""
+
+    slug = "mass-end-refused"
+    title = "Snapshot would end too many records"
+
+
 class Unauthorized(MdrError):
     slug = "unauthorized"
     title = "Missing or invalid credentials"

@@ -52,7 +52,7 @@ from sqlalchemy import Connection, Engine, text
 from entities.catalogue import recount
 from entities.registry import get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
-from mdr.errors import Conflict, InvalidInput
+from mdr.errors import Conflict, InvalidInput, MassEndRefused
 from mdr.scheduler import advisory_key
 
 log = logging.getLogger(__name__)
@@ -263,8 +263,14 @@ def apply_snapshot(
     mode: str = "full",
     as_of: dt.date | None = None,
     progress: Progress | None = None,
+    allow_mass_end: bool = False,
 ) -> SyncResult:
-    """Apply canonical text rows (``frame``: the spec's columns, plus ``_op`` in delta mode)."""
+    """Apply canonical text rows (``frame``: the spec's columns, plus ``_op`` in delta mode).
+
+    A full snapshot that would end more than :data:`MAX_END_SHARE` of the live records
+    (at least :data:`MASS_END_MIN` of them), or an empty one, is refused with
+    :class:`MassEndRefused` and nothing is applied, unless ``allow_mass_end``.
+    """
     spec = get_dataset(dataset)
     if mode not in MODES:
         raise InvalidInput(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
@@ -307,7 +313,8 @@ def apply_snapshot(
         archive_path = _archive(original, archive_dir, dataset, sha256)
         try:
             with engine.connect() as conn, conn.begin():
-                _Apply(conn, spec, frame, result=result, mode=mode, as_of=as_of, step=step).run()
+                _Apply(conn, spec, frame, result=result, mode=mode, as_of=as_of, step=step,
+                       guard_mass_end=not allow_mass_end).run()
                 conn.execute(text(
                     "UPDATE sync_batch SET status = 'applied', finished_at = now(), "
                     "archive_path = :p, rows_created = :c, rows_changed = :ch, rows_ended = :e, "
@@ -359,6 +366,11 @@ def _archive(original: Path | None, archive_dir: Path | None, dataset: str,
     return target
 
 
+#: A full snapshot may end at most this share of the live records (once it ends at
+#: least MASS_END_MIN), unless the operator allows it: see :meth:`_Apply._refuse_mass_end`.
+MAX_END_SHARE = 0.5
+MASS_END_MIN = 10
+
 _COPY_ROWS = 50_000
 _COPY_READ = 1 << 20
 
@@ -391,9 +403,11 @@ class _Apply:
     """One batch's set-based apply, on one connection inside one transaction."""
 
     def __init__(self, conn: Connection, spec: DatasetSpec, frame: pl.DataFrame, *,
-                 result: SyncResult, mode: str, as_of: dt.date, step: Progress) -> None:
+                 result: SyncResult, mode: str, as_of: dt.date, step: Progress,
+                 guard_mass_end: bool = True) -> None:
         self.conn, self.spec, self.frame, self.result = conn, spec, frame, result
         self.mode, self.as_of, self.step = mode, as_of, step
+        self.guard_mass_end = guard_mass_end
         self.key = _q(spec.key)
         self.fields = [_q(f.name) for f in spec.fields]
         self.stage = f"sync_stage_{result.batch_id}"
@@ -424,7 +438,25 @@ class _Apply:
         self._select_candidates()
         self._validate()
         self._classify()
+        if self.guard_mass_end:
+            self._refuse_mass_end()
         self._write()
+
+    def _refuse_mass_end(self) -> None:
+        ended = self.result.ended
+        if self.mode != "full" or not ended or (ended < MASS_END_MIN and self.frame.height):
+            return
+        # The catalogue's count is exact (each sync recounts in its transaction); a
+        # database whose catalogue was never filled counts the table.
+        live = self.sql("SELECT row_count FROM dataset_catalogue WHERE name = :d").scalar() \
+            or self.sql(f"SELECT count(*) FROM {self.current}").scalar_one()
+        if self.frame.height and ended <= MAX_END_SHARE * live:
+            return
+        raise MassEndRefused(
+            f"this full snapshot of {self.spec.name} would end {ended:,} of {live:,} live "
+            f"records ({ended / max(live, 1):.0%}); nothing was applied. A truncated or "
+            "empty export is the usual cause. If the records really ended, apply it with "
+            "--allow-mass-end.")
 
     def _copy_into_staging(self) -> None:
         done = self.timed("staging")
@@ -687,6 +719,7 @@ def sync_file(
     mapping_path: Path | None = None,
     archive_dir: Path | None = None,
     progress: Progress | None = None,
+    allow_mass_end: bool = False,
 ) -> SyncResult:
     """Read a snapshot or delta file (CSV or Parquet) and apply it.
 
@@ -706,5 +739,5 @@ def sync_file(
     return apply_snapshot(
         engine, dataset, source.frame, source=source.source, sha256=source.sha256,
         original=source.path, archive_dir=archive_dir, mode=mode, as_of=as_of,
-        progress=progress,
+        progress=progress, allow_mass_end=allow_mass_end,
     )

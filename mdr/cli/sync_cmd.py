@@ -52,6 +52,10 @@ def run_command(
                                                  "(default UTF-8).")] = None,
     mapping: Annotated[Path | None, typer.Option(help="YAML file mapping the source's column "
                                                  "names to canonical ones.")] = None,
+    allow_mass_end: Annotated[bool, typer.Option(
+        "--allow-mass-end", help="Apply a full snapshot even if it ends more than half of "
+        "the live records (or is empty); refused otherwise, as a truncated export usually "
+        "is.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Apply one snapshot or delta file to the master, with full history.
@@ -79,7 +83,8 @@ def run_command(
 
             result = sync_file(engine, dataset, file, mode=mode.value, as_of=when,
                                encoding=encoding, mapping_path=mapping,
-                               archive_dir=settings.data_dir / "archive", progress=step)
+                               archive_dir=settings.data_dir / "archive", progress=step,
+                               allow_mass_end=allow_mass_end)
     finally:
         engine.dispose()
     if as_json:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from entities.registry import get_dataset
+from mdr.errors import MassEndRefused
 from mdr.scheduler import advisory_key
 from sync.service import SyncAlreadyRunning, apply_snapshot, source_row_hash
 from tests.factories import make
@@ -22,10 +23,11 @@ def residents(n: int) -> list[dict]:
     return [make("resident", status="alive", status_date=None) for _ in range(n)]
 
 
-def apply(engine, records, *, sha: str, as_of=JAN, mode="full", dataset="resident", frame=None):
+def apply(engine, records, *, sha: str, as_of=JAN, mode="full", dataset="resident", frame=None,
+          allow_mass_end=False):
     return apply_snapshot(engine, dataset, frame if frame is not None else
                           frame_of(dataset, records), source="test", sha256=sha, as_of=as_of,
-                          mode=mode)
+                          mode=mode, allow_mass_end=allow_mass_end)
 
 
 def scalar(engine, sql: str, **params):
@@ -160,6 +162,28 @@ def test_keys_absent_from_a_full_snapshot_end(master) -> None:
                  "AND superseded_at IS NULL", k=people[5]["rrn"])
     assert [e["valid_to"] for e in ended] == [FEB]
     assert scalar(master, "SELECT count(*) FROM change_event WHERE kind = 'ended'") == 2
+
+
+@pytest.mark.parametrize("kept", [0, 9], ids=["empty file", "9 of 20 rows"])
+def test_a_full_snapshot_ending_most_records_is_refused_unless_allowed(master, kept) -> None:
+    people = residents(20)
+    apply(master, people, sha="a")
+    with pytest.raises(MassEndRefused, match=f"would end {20 - kept} of 20 live records"):
+        apply(master, people[:kept], sha="b", as_of=FEB)
+    assert scalar(master, "SELECT count(*) FROM resident") == 20, "nothing was applied"
+    assert scalar(master, "SELECT count(*) FROM change_event WHERE kind = 'ended'") == 0
+    failed = rows(master, "SELECT status, error FROM sync_batch WHERE sha256 = 'b'")
+    assert failed[0]["status"] == "failed" and "MassEndRefused" in failed[0]["error"]
+    result = apply(master, people[:kept], sha="b", as_of=FEB, allow_mass_end=True)
+    assert (result.status, result.ended) == ("applied", 20 - kept)
+    assert scalar(master, "SELECT count(*) FROM resident") == kept
+
+
+def test_a_full_snapshot_ending_a_few_records_needs_no_allowance(master) -> None:
+    people = residents(20)
+    apply(master, people, sha="a")
+    assert apply(master, people[:11], sha="b", as_of=FEB).ended == 9  # under MASS_END_MIN
+    assert apply(master, people[:6], sha="c", as_of=MAR).ended == 5  # 5 of 11, under half
 
 
 def test_delta_applies_only_given_rows_and_explicit_ends(master) -> None:

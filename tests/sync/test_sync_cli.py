@@ -111,6 +111,20 @@ def test_missing_and_unknown_columns_apply_nothing(cli, master, tmp_path: Path) 
     assert count(master, "SELECT count(*) FROM sync_batch") == 0
 
 
+def test_an_empty_full_snapshot_is_refused_unless_allowed(cli, master, tmp_path: Path) -> None:
+    assert run(cli, "resident", str(write_csv(tmp_path / "day1.csv", people(12)))).exit_code == 0
+    empty = tmp_path / "day2.csv"
+    frame_of("resident", people(1)).clear().write_csv(empty)  # the header only
+    refused = cli.invoke(app, ["sync", "run", "resident", str(empty)])
+    assert refused.exit_code != 0
+    assert "--allow-mass-end" in str(refused.exception)
+    assert count(master, "SELECT count(*) FROM resident") == 12
+    allowed = run(cli, "resident", str(empty), "--allow-mass-end")
+    assert allowed.exit_code == 0, allowed.output
+    assert json.loads(allowed.stdout)["ended"] == 12
+    assert count(master, "SELECT count(*) FROM resident") == 0
+
+
 def test_killed_mid_apply_leaves_master_unchanged_and_rerun_completes(
     master, tmp_path: Path
 ) -> None:
