@@ -104,6 +104,55 @@ def _residents(url: str) -> int | None:
     return (loaded_rows(url) or {}).get("resident")
 
 
+def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def _wait_ready(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{url} did not answer")
+        time.sleep(0.3)
+
+
+def _bare_lookups(args: argparse.Namespace, env: dict[str, str], lua: Path,
+                  rows: list[dict[str, float]]) -> list[dict[str, float]]:
+    """The same lookups against bench/bare_lookup.py (no auth, no audit), same server
+    and workers: the ceiling the real API is compared with (DESIGN.md section 8)."""
+    port = 18766
+    server = _start([sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
+                     "--host", "127.0.0.1", "--port", str(port), "--workers",
+                     str(args.workers), "--loop", "uvloop", "--http", "1", "--no-ws",
+                     "--log-level", "warning", "bench.bare_lookup:create_app"], env)
+    base = f"http://127.0.0.1:{port}"
+    results = []
+    try:
+        _wait_ready(base + "/openapi.json")
+        run_wrk(base, lua, 8, 3)
+        for real in rows:
+            bare = run_wrk(base, lua, int(real["concurrency"]), args.seconds)
+            bare["concurrency"] = real["concurrency"]
+            bare["ratio_to_pgbench"] = bare["requests_per_second"] / real["pgbench_tps"]
+            bare["real_api_share_of_bare"] = real["requests_per_second"] / \
+                bare["requests_per_second"]
+            results.append(bare)
+            print(f"bare FastAPI c={real['concurrency']:3.0f}: "
+                  f"{bare['requests_per_second']:8.0f} req/s, ratio to pgbench "
+                  f"{bare['ratio_to_pgbench']:.3f}; the real API does "
+                  f"{bare['real_api_share_of_bare']:.0%} of it")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=1_000_000)
@@ -158,21 +207,11 @@ def main() -> None:
     env = {**os.environ, "MDR_DATABASE_URL": url, "MDR_SECRET_KEY": "bench-secret",
            "MDR_RATE_LIMIT_PER_SECOND": "1000000", "MDR_RATE_LIMIT_BURST": "1000000",
            "MDR_LOG_LEVEL": "WARNING", "MDR_POOL_SIZE": "8"}
-    server = subprocess.Popen([sys.executable, "-m", "mdr.cli.main", "serve", "--port",
-                               str(port), "--workers", str(args.workers)], cwd=REPO, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = _start([sys.executable, "-m", "mdr.cli.main", "serve", "--port", str(port),
+                     "--workers", str(args.workers)], env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/readyz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("API did not become ready")
-            time.sleep(0.3)
+        _wait_ready(base + "/readyz")
         warm_up = run_wrk(base, lua, 8, 3)  # connections, plans, caches
         pgbench_url = fresh_database(args.url, "mdr_bench_pgbench")
         subprocess.run(["pgbench", "-i", "-q", "-s", "10", "-h", "127.0.0.1", "-U", "postgres",
@@ -206,6 +245,7 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
+    bare = _bare_lookups(args, env, lua, rows)
     served = sum(r["requests"] - r["non_2xx"] for r in [warm_up, *rows]) \
         + fixed["ok_responses"] + 60 * 1000
     conn = psycopg2.connect(url)
@@ -227,7 +267,7 @@ def main() -> None:
           f"in flight at run ends) {'OK' if complete else 'MISMATCH'}")
     write_result("api", {
         "scale": args.scale, "api_workers": args.workers, "lookups": rows,
-        "fixed_rate": fixed, "batch_1000": batch,
+        "bare_fastapi_lookups": bare, "fixed_rate": fixed, "batch_1000": batch,
         "audit": {"records_served_counted_by_clients": served, "audit_rows": audited,
                   "max_in_flight_at_run_ends": in_flight, "complete": complete,
                   "chains_written": chains, "verify": chain_report},
