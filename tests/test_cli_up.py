@@ -127,3 +127,19 @@ def test_workers_log_json_with_request_ids_and_stop_together() -> None:
     assert "key-must-not-be-logged" not in stderr
     assert no_postgres_left(data_dir / "pg")
     shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_serve_refuses_a_port_already_listened_on() -> None:
+    import socket
+
+    data_dir = embedded_data_dir("port-taken")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _start(data_dir, port, "serve")
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in stderr
+    assert not (data_dir / "pg").exists(), "fails before starting a database"
+    shutil.rmtree(data_dir, ignore_errors=True)

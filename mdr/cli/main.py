@@ -84,6 +84,7 @@ def up(
     from mdr.scheduler import MdrScheduler
 
     settings = common.settings()
+    _ensure_port_free(host or settings.api_host, port or settings.api_port)
     db = common.database(settings)
     common.migrate_if_behind(db)
     load_demo_data(settings, db)
@@ -115,9 +116,26 @@ def serve(
     if access_log:
         os.environ["MDR_ACCESS_LOG"] = "1"  # the workers read their settings from it
     settings = common.settings()
+    _ensure_port_free(host or settings.api_host, port or settings.api_port)
     db = common.database(settings)
     common.migrate_if_behind(db)
     _serve(settings, db, host, port, workers=workers)
+
+
+def _ensure_port_free(host: str, port: int) -> None:
+    """Granian's workers listen with SO_REUSEPORT, so a second server on a port in use
+    would share it silently instead of failing: check first, as a plain bind does."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is fine
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot listen on {host}:{port}: {exc.strerror} (another mdr serve?)"
+            ) from None
 
 
 def _serve(settings: Settings, db: Database, host: str | None, port: int | None, *,
