@@ -104,7 +104,7 @@ def token_command(
 
 @audit_app.command("verify")
 def verify_command(as_json: JsonOption = False) -> None:
-    """Recompute the access log's hash chain; exit 1 if any row was altered or removed."""
+    """Recompute the access log's hash chains; exit 1 if any row was altered or removed."""
     from mdr.access.audit import verify_chain
 
     with unit_of_work(common.session_maker()) as session:
@@ -112,7 +112,8 @@ def verify_command(as_json: JsonOption = False) -> None:
     if as_json:
         common.print_json(report)
     elif report["ok"]:
-        common.console.print(f"Access log intact: {report['rows_checked']:,} rows verified.")
+        common.console.print(f"Access log intact: {report['rows_checked']:,} rows in "
+                             f"{report['chains']:,} writer chains verified.")
     else:
         common.console.print(f"[red]Access log broken[/] at row {report['first_broken_audit_id']}"
                              f": {report['reason']} ({report['rows_checked']:,} rows before it "

@@ -54,3 +54,6 @@ def test_subject_token_and_audit_verify(cli) -> None:
     verified = cli.invoke(app, ["audit", "verify", "--json"])
     assert verified.exit_code == 0, verified.output
     assert json.loads(verified.stdout)["ok"] is True
+    told = cli.invoke(app, ["audit", "verify"])
+    assert told.exit_code == 0 and "Access log intact" in told.stdout
+    assert "writer chains verified" in told.stdout
