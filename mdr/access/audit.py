@@ -93,7 +93,7 @@ class _Lane:
 class AuditWriter:
     """Group-commits audit rows through an asyncpg pool, in ``lanes`` parallel chains."""
 
-    def __init__(self, pool: Any, lanes: int = 4) -> None:
+    def __init__(self, pool: Any, lanes: int = 2) -> None:
         self._pool = pool
         self._idle = [_Lane() for _ in range(max(1, lanes))]
         self._pending: list[tuple[list[AuditEntry], asyncio.Future[None]]] = []
@@ -200,16 +200,18 @@ def verify_chain(conn: Connection, batch_size: int = 10_000) -> dict[str, Any]:
             chain_id = row["chain_id"]
             prev = heads.get(chain_id, GENESIS)
             if row["prev_hash"] != prev:
-                return _broken(checked, row["audit_id"], "a row before it is missing or altered")
+                return _broken(checked, len(heads), row["audit_id"],
+                               "a row before it is missing or altered")
             if chain_hash(prev, dict(row), chain_id) != row["row_hash"]:
-                return _broken(checked, row["audit_id"], "its content does not match its hash")
+                return _broken(checked, len(heads), row["audit_id"],
+                               "its content does not match its hash")
             heads[chain_id] = row["row_hash"]
             checked, last_id = checked + 1, row["audit_id"]
 
 
-def _broken(checked: int, audit_id: int, reason: str) -> dict[str, Any]:
-    return {"ok": False, "rows_checked": checked, "first_broken_audit_id": audit_id,
-            "reason": reason}
+def _broken(checked: int, chains: int, audit_id: int, reason: str) -> dict[str, Any]:
+    return {"ok": False, "rows_checked": checked, "chains": chains,
+            "first_broken_audit_id": audit_id, "reason": reason}
 
 
 def subject_access(conn: Connection, subject_hash: str, limit: int = 1000) -> list[dict[str, Any]]:
