@@ -147,8 +147,8 @@ def _serve(settings: Settings, db: Database, host: str | None, port: int | None,
     two system calls and parses in Python callbacks), so it serves about twice the
     lookups on the same cores. Workers are separate processes that build their own
     app from the environment, which carries the embedded server's URL, so they join it.
-    SIGINT and SIGTERM stop the workers gracefully (requests in flight finish and
-    their access-log rows are committed); SIGHUP respawns them.
+    SIGINT and SIGTERM stop the workers gracefully (each commits the access-log rows it
+    holds before it exits); SIGHUP respawns them.
     """
     from granian.constants import HTTPModes, Interfaces, Loops
     from granian.log import LogLevels
