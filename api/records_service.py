@@ -82,9 +82,10 @@ class _Queries:
             f"FROM field_flag f WHERE f.dataset = '{spec.name}' AND f.record_key = r.{key} "
             "AND f.cleared_at IS NULL) AS open_flags"
         )
-        self.current = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
-                        f"recorded_at, batch_id, {flags} FROM {cur} r "
-                        f"WHERE {key} = ANY($1::text[])")
+        # Live records with their flags; lookups and searches add their conditions.
+        self.search = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
+                       f"recorded_at, batch_id, {flags} FROM {cur} r WHERE ")
+        self.current = f"{self.search}{key} = ANY($1::text[])"
         self.as_of = (
             f"SELECT DISTINCT ON ({key}) {cols}, version_id, valid_from, valid_to, recorded_at, "
             f"batch_id, {flags} FROM {ver} r WHERE {key} = ANY($1::text[]) "
@@ -102,8 +103,6 @@ class _Queries:
         )
         self.page = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
                      f"recorded_at, batch_id FROM {cur} ORDER BY {key} LIMIT $1 OFFSET $2")
-        self.search = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
-                       f"recorded_at, batch_id, {flags} FROM {cur} r WHERE ")
         self.key = key
 
 

@@ -39,7 +39,7 @@ from bench.common import (
     median,
     write_result,
 )
-from entities.catalogue import recount, refresh_catalogue
+from entities.catalogue import refresh_catalogue
 from mdr.db.engine import make_engine, session_factory, unit_of_work
 from mdr.db.migrate import upgrade
 from sync.service import sync_file
@@ -179,8 +179,6 @@ def main() -> None:
         loaded = sync_file(engine, "resident", snapshot / "resident.csv",
                            archive_dir=args.data / "archive")
         print(f"loaded {loaded.created:,} residents")
-    with unit_of_work(session_factory(engine)) as session:
-        recount(session, "resident")
     from mdr.access.keys import create_key
 
     with unit_of_work(session_factory(engine)) as session:

@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import psycopg2
-from sqlalchemy.engine import make_url
 
 from bench.common import (
     DEFAULT_SERVER,
@@ -71,21 +70,6 @@ def checkpoint(url: str) -> None:
     with conn.cursor() as cur:
         cur.execute("CHECKPOINT")
     conn.close()
-
-
-def clone_database(admin_url: str, template: str, name: str) -> str:
-    """A fresh copy of database ``template`` (file copy: no WAL for every page)."""
-    from psycopg2 import sql
-
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
-        cur.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
-            sql.Identifier(name), sql.Identifier(template)))
-    conn.close()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
 def changed_snapshot(source: Path, target: Path, seed: int = 11) -> dict[str, int]:
@@ -141,13 +125,16 @@ def main() -> None:
 
     runs = []
     for attempt in range(args.repeat):
-        clone = clone_database(args.url, "mdr_bench_sync", "mdr_bench_sync_run")
+        clone = fresh_database(args.url, "mdr_bench_sync_run", template="mdr_bench_sync")
         engine = make_engine(clone, "bench", pool_size=2)
         run: dict[str, tuple[float, float, SyncResult]] = {}
+        copies: dict[Path, float] = {}
         for name, path, as_of in (("changed_1pct_removed_0_5pct", day2, feb),
                                   ("same_file_again", day2, feb),
                                   ("same_content_new_file", day2_again, mar)):
-            copy = plain_copy_seconds(clone, path, columns)
+            if path not in copies:
+                copies[path] = plain_copy_seconds(clone, path, columns)
+            copy = copies[path]
             checkpoint(clone)
             seconds, result = timed(partial(sync_file, engine, "resident", path,
                                             archive_dir=archive / str(attempt), as_of=as_of))

@@ -166,15 +166,12 @@ class AuditWriter:
                 prev_hashes.append(head)
                 head = chain_hash(head, entry, chain_id)
                 row_hashes.append(head)
-            await conn.execute(
-                INSERT_SQL, chain_id,
-                [e.accessed_at for e in entries], [e.agency_code for e in entries],
-                [e.key_id for e in entries], [e.dataset for e in entries],
-                [e.record_key for e in entries], [e.record_key_hash for e in entries],
-                [",".join(e.subject_hashes) for e in entries],
-                [",".join(e.fields) for e in entries], [e.purpose for e in entries],
-                [e.request_id for e in entries], [e.route for e in entries],
-                prev_hashes, row_hashes)
+            columns = zip(*[(
+                e.accessed_at, e.agency_code, e.key_id, e.dataset, e.record_key,
+                e.record_key_hash, ",".join(e.subject_hashes), ",".join(e.fields), e.purpose,
+                e.request_id, e.route) for e in entries], strict=True)
+            await conn.execute(INSERT_SQL, chain_id, *map(list, columns), prev_hashes,
+                               row_hashes)
         lane.head = head
         self.rows_written += len(entries)
         self.commits += 1
