@@ -11,7 +11,8 @@ from fastapi import FastAPI
 
 import mdr
 from api.console import install_console
-from api.fast_lookup import LookupFastPath
+from api.fast_lookup import MdrApi
+from api.key_reader import POOL_SETTINGS, KeyReader
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.records_service import RecordService, TokenBucket
@@ -71,6 +72,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         read_pool = await asyncpg.create_pool(
             read_url, min_size=0, max_size=settings.pool_size, reset=_keep_session,
             server_settings={"application_name": "mdr-api"})
+        lookup_pool = await asyncpg.create_pool(
+            read_url, min_size=0, max_size=settings.lookup_readers, reset=_keep_session,
+            server_settings=POOL_SETTINGS)
+        reader = KeyReader(lookup_pool, settings.lookup_readers)
         # The access log has connections of its own, so reads never wait behind commits.
         write_pool = await asyncpg.create_pool(
             database.url, min_size=0, max_size=settings.audit_writers, reset=_keep_session,
@@ -79,7 +84,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         audit.start()
         app.state.audit = audit
         app.state.records = RecordService(
-            read_pool, audit, secret,
+            read_pool, reader, audit, secret,
             TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst))
         # Everything loaded so far (FastAPI, pydantic, the specs, pandas under the
         # reconciliation routes) lives as long as the process: keep it out of the
@@ -89,13 +94,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             yield
         finally:
             await audit.stop()
+            await reader.stop()
             await read_pool.close()
+            await lookup_pool.close()
             await write_pool.close()
             engine.dispose()
             for read_engine in read_engines:
                 read_engine.dispose()
 
-    app = FastAPI(
+    app = MdrApi(
         title="mdr: National Master Data Repository API",
         version=mdr.__version__,
         description=DESCRIPTION,
@@ -110,8 +117,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.secret = secret
     install_problem_handlers(app)
     install_console(app)  # after the problem handlers: console errors render as HTML pages
-    if fast_lookup:
-        app.add_middleware(LookupFastPath)  # innermost: inside the body limit and request id
+    app.fast_lookup = fast_lookup
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
                        upload_paths=("/v1/reconciliation/runs",),
                        max_upload_bytes=settings.max_upload_bytes)

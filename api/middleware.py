@@ -9,7 +9,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import problem_response, unexpected_problem
+from api.problems import mdr_problem, unexpected_problem
 from mdr.errors import PayloadTooLarge
 from mdr.logging import request_id_var
 
@@ -20,12 +20,24 @@ REQUEST_ID_HEADER = "x-request-id"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+def request_id_of(scope: Scope) -> str:
+    """The caller's well-formed ``X-Request-ID``, or a new one."""
+    given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
+    return given if _VALID_ID.match(given) else uuid.uuid4().hex
+
+
+def log_request(scope: Scope, status: int, began: float) -> None:
+    """One access-log line: method, path without its query string (which may hold a
+    portal ``serviceKey``), status, milliseconds."""
+    access_log.info("%s %s %d %.1fms", scope["method"], scope["path"], status,
+                    (time.perf_counter() - began) * 1000)
+
+
 class RequestIdMiddleware:
     """Take a caller's well-formed ``X-Request-ID`` or make one; echo it back.
 
-    With ``access_log``, log each request once answered (method, path without its query
-    string, which may hold a portal ``serviceKey``; status; milliseconds), under its
-    request id: the server's own access log runs outside the request's context.
+    With ``access_log``, log each request once answered, under its request id: the
+    server's own access log runs outside the request's context.
     """
 
     def __init__(self, app: ASGIApp, access_log: bool = False) -> None:
@@ -35,10 +47,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = next(
-            (v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), ""
-        )
-        request_id = given if _VALID_ID.match(given) else uuid.uuid4().hex
+        request_id = request_id_of(scope)
         token = request_id_var.set(request_id)
 
         async def send_with_id(message: Message) -> None:
@@ -66,9 +75,17 @@ class RequestIdMiddleware:
                 await unexpected_problem(scope["path"])(scope, receive, send_with_id)
         finally:
             if self.access_log:
-                access_log.info("%s %s %d %.1fms", scope["method"], scope["path"], status,
-                                (time.perf_counter() - began) * 1000)
+                log_request(scope, status, began)
             request_id_var.reset(token)
+
+
+def declared_too_large(scope: Scope, limit: int) -> bool:
+    declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+    return declared is not None and declared.isdigit() and int(declared) > limit
+
+
+def body_too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"the request body exceeds {limit} bytes")
 
 
 class BodyLimitMiddleware:
@@ -87,8 +104,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.max_upload_bytes if scope["path"] in self.upload_paths else self.default_max
-        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        if declared_too_large(scope, limit):
             await self._refuse(scope, receive, send, limit)
             return
         seen = 0
@@ -98,13 +114,10 @@ class BodyLimitMiddleware:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise PayloadTooLarge(f"the request body exceeds {limit} bytes")
+                raise body_too_large(limit)
             return message
 
         await self.app(scope, counting_receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        response = problem_response(
-            413, PayloadTooLarge.slug, PayloadTooLarge.title,
-            f"the request body exceeds {limit} bytes", scope["path"])
-        await response(scope, receive, send)
+        await mdr_problem(body_too_large(limit), scope["path"])(scope, receive, send)

@@ -16,11 +16,11 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import orjson
 
+from api.key_reader import KeyReader
 from entities.identifiers import VALIDATORS, clean
 from entities.registry import get_dataset
 from entities.spec import PII, DatasetSpec, FieldType, SearchKind
@@ -55,15 +55,19 @@ class Authorized:
     spec: DatasetSpec
     fields: tuple[str, ...]
 
-    @cached_property
-    def _positions(self) -> tuple[int, ...]:
-        # Every record query selects the spec's fields first, in spec order.
-        return tuple(self.spec.field_names.index(f) for f in self.fields)
-
     def data(self, row: Any) -> dict[str, Any]:
         """The granted fields of a row. Dates, times and decimals stay as they are:
         orjson writes them in ISO form (decimals through ``default=str``)."""
-        return dict(zip(self.fields, [row[i] for i in self._positions], strict=True))
+        positions = _POSITIONS.get((self.spec.name, self.fields))
+        if positions is None:
+            # Every record query selects the spec's fields first, in spec order.
+            positions = tuple(self.spec.field_names.index(f) for f in self.fields)
+            _POSITIONS[self.spec.name, self.fields] = positions
+        return dict(zip(self.fields, [row[i] for i in positions], strict=True))
+
+
+#: Column positions of granted fields, by dataset and fields (a few per grant).
+_POSITIONS: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
 
 
 def _q(name: str) -> str:
@@ -104,6 +108,8 @@ class _Queries:
         self.page = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
                      f"recorded_at, batch_id FROM {cur} ORDER BY {key} LIMIT $1 OFFSET $2")
         self.key = key
+        self.key_position = spec.field_names.index(spec.key)
+        self.identifiers = [f.name for f in spec.fields if f.pii is PII.UNIQUE_IDENTIFIER]
 
 
 def _cast(spec: DatasetSpec, field: str) -> str:
@@ -168,8 +174,9 @@ class TokenBucket:
 
 
 class RecordService:
-    def __init__(self, pool: Any, audit: AuditWriter, secret: bytes, limiter: TokenBucket) -> None:
-        self.pool, self.audit, self.limiter = pool, audit, limiter
+    def __init__(self, pool: Any, reader: KeyReader, audit: AuditWriter, secret: bytes,
+                 limiter: TokenBucket) -> None:
+        self.pool, self.reader, self.audit, self.limiter = pool, reader, audit, limiter
         self.hash_identifier = IdentifierHasher(secret)
         self._queries: dict[str, _Queries] = {}
         self._principals: dict[str, tuple[float, Principal | None]] = {}
@@ -254,7 +261,7 @@ class RecordService:
                       rows: list[Any]) -> list[AuditEntry]:
         now = dt.datetime.now(dt.UTC)
         spec, principal = auth.spec, ctx.principal
-        identifiers = [f.name for f in spec.fields if f.pii is PII.UNIQUE_IDENTIFIER]
+        identifiers = self.queries(spec).identifiers
         keyed_by_identifier_only = identifiers == [spec.key]
         entries = []
         for row in rows:
@@ -276,17 +283,17 @@ class RecordService:
                          recorded_at: dt.datetime | None) -> dict[str, Any]:
         q = self.queries(auth.spec)
         if valid_at is None and recorded_at is None:
-            rows = await self.pool.fetch(q.current, keys)
-        else:
-            recorded = recorded_at or dt.datetime.now(dt.UTC)
-            valid = valid_at or recorded.astimezone(dt.timezone(dt.timedelta(hours=9))).date()
-            rows = await self.pool.fetch(q.as_of, keys, valid, recorded)
+            # Together with other requests' keys: the rows may hold more than asked for.
+            return await self.reader.read(q.current, q.key_position, keys)
+        recorded = recorded_at or dt.datetime.now(dt.UTC)
+        valid = valid_at or recorded.astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+        rows = await self.pool.fetch(q.as_of, keys, valid, recorded)
         return {row[auth.spec.key]: row for row in rows}
 
     async def lookup(self, ctx: ReadContext, auth: Authorized, keys: list[str],
                      valid_at: dt.date | None, recorded_at: dt.datetime | None) -> dict[str, Any]:
         canonical = [normalise_key(auth.spec, k) for k in keys]
-        wanted = sorted({k for k in canonical if k is not None})
+        wanted = list({k for k in canonical if k is not None})
         found = await self.fetch_keys(auth, wanted, valid_at, recorded_at) if wanted else {}
         rows = [found.get(key) if key is not None else None for key in canonical]
         served = [row for row in rows if row is not None]

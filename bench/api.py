@@ -122,15 +122,21 @@ def _wait_ready(url: str) -> None:
         time.sleep(0.3)
 
 
+REFERENCES = {  # label: (factory in bench/bare_lookup.py, port)
+    "bare FastAPI": ("create_app", 18766),
+    "bare ASGI": ("create_asgi_app", 18767),
+}
+
+
 def _bare_lookups(args: argparse.Namespace, env: dict[str, str], lua: Path,
-                  rows: list[dict[str, float]]) -> list[dict[str, float]]:
-    """The same lookups against bench/bare_lookup.py (no auth, no audit), same server
-    and workers: the ceiling the real API is compared with (DESIGN.md section 8)."""
-    port = 18766
+                  rows: list[dict[str, float]], label: str) -> list[dict[str, float]]:
+    """The same lookups against a reference of bench/bare_lookup.py (no auth, no
+    audit), same server and workers: what the real API is compared with."""
+    factory, port = REFERENCES[label]
     server = _start([sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
                      "--host", "127.0.0.1", "--port", str(port), "--workers",
                      str(args.workers), "--loop", "uvloop", "--http", "1", "--no-ws",
-                     "--log-level", "warning", "bench.bare_lookup:create_app"], env)
+                     "--log-level", "warning", f"bench.bare_lookup:{factory}"], env)
     base = f"http://127.0.0.1:{port}"
     results = []
     try:
@@ -143,7 +149,7 @@ def _bare_lookups(args: argparse.Namespace, env: dict[str, str], lua: Path,
             bare["real_api_share_of_bare"] = real["requests_per_second"] / \
                 bare["requests_per_second"]
             results.append(bare)
-            print(f"bare FastAPI c={real['concurrency']:3.0f}: "
+            print(f"{label} c={real['concurrency']:3.0f}: "
                   f"{bare['requests_per_second']:8.0f} req/s, ratio to pgbench "
                   f"{bare['ratio_to_pgbench']:.3f}; the real API does "
                   f"{bare['real_api_share_of_bare']:.0%} of it")
@@ -243,7 +249,8 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
-    bare = _bare_lookups(args, env, lua, rows)
+    bare = _bare_lookups(args, env, lua, rows, "bare FastAPI")
+    bare_asgi = _bare_lookups(args, env, lua, rows, "bare ASGI")
     served = sum(r["requests"] - r["non_2xx"] for r in [warm_up, *rows]) \
         + fixed["ok_responses"] + 60 * 1000
     conn = psycopg2.connect(url)
@@ -265,7 +272,8 @@ def main() -> None:
           f"in flight at run ends) {'OK' if complete else 'MISMATCH'}")
     write_result("api", {
         "scale": args.scale, "api_workers": args.workers, "lookups": rows,
-        "bare_fastapi_lookups": bare, "fixed_rate": fixed, "batch_1000": batch,
+        "bare_fastapi_lookups": bare, "bare_asgi_lookups": bare_asgi, "fixed_rate": fixed,
+        "batch_1000": batch,
         "audit": {"records_served_counted_by_clients": served, "audit_rows": audited,
                   "max_in_flight_at_run_ends": in_flight, "complete": complete,
                   "chains_written": chains, "verify": chain_report},

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class FieldType(StrEnum):
@@ -181,7 +182,7 @@ class DatasetSpec:
         if self.status_field is not None and self.status_field not in known:
             raise ValueError(f"{self.name}: unknown status field {self.status_field!r}")
 
-    @property
+    @cached_property  # on every read's path
     def field_names(self) -> tuple[str, ...]:
         """Canonical CSV columns, in order."""
         return tuple(f.name for f in self.fields)

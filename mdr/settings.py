@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     audit_writers: int = Field(default=2, ge=1, le=64,
                                description="Access-log writers (parallel commits, each its own "
                                "hash chain) per API process.")
+    lookup_readers: int = Field(default=2, ge=1, le=64,
+                                description="Key-lookup readers (parallel statements, each "
+                                "reading the keys of every waiting request) per API process.")
     access_log: bool = Field(default=False, description="Log every API request (costs "
                              "throughput); `mdr serve --access-log` sets it.")
     demo_scale: int = Field(default=10_000, ge=0, le=1_000_000,

@@ -16,7 +16,7 @@ from entities.registry import get_dataset
 from mdr.errors import PersonalKeyInUrl
 
 router = APIRouter(prefix="/v1/datasets/{dataset}/records", tags=["records"])
-#: Answered by api.fast_lookup.LookupFastPath in a running app; the route below
+#: Answered by api.fast_lookup.MdrApi in a running app; the route below
 #: describes it in OpenAPI, and tests check that both answer alike.
 LOOKUP_ROUTE = "/v1/datasets/{dataset}/records:lookup"
 

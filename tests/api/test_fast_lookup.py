@@ -93,3 +93,26 @@ def test_fast_path_audits_with_the_route_template_and_request_id(api: TestClient
     assert row["route"] == LOOKUP.format("{dataset}")
     assert row["request_id"] == "trace-42"
     assert row["record_key"] == person["rrn"]
+
+
+def test_fast_path_failure_is_a_500_problem_with_the_request_id(
+        api: TestClient, api_db: Engine, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    person = make("resident")
+    store(api_db, "resident", [person])
+    _, headers = new_key(api_db, ["resident"])
+
+    async def crash(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("secret internals " + person["rrn"])
+
+    monkeypatch.setattr(api.app.state.records, "lookup", crash)  # type: ignore[attr-defined]
+    response = api.post(LOOKUP.format("resident"), json={"keys": [person["rrn"]]},
+                        headers={**headers, "X-Request-ID": "trace-500"})
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["x-request-id"] == "trace-500"
+    body = response.json()
+    assert body["type"].endswith("/internal-error") and body["request_id"] == "trace-500"
+    assert "secret internals" not in response.text and person["rrn"] not in response.text
+    assert any(r.levelname == "ERROR" and r.getMessage() == "unhandled error"
+               for r in caplog.records)
