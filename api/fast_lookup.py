@@ -13,7 +13,6 @@ FastAPI.
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 
@@ -25,13 +24,11 @@ from starlette.types import Receive, Scope, Send
 from api.deps_access import agency_context
 from api.json import json_response
 from api.middleware import body_too_large, declared_too_large, log_request, request_id_of
-from api.problems import mdr_problem, unexpected_problem, validation_problem
+from api.problems import mdr_problem, unexpected_response, validation_problem
 from api.records_service import RecordService
 from api.routes.records import LOOKUP_ROUTE, LookupBody
 from mdr.errors import MdrError, PayloadTooLarge
 from mdr.logging import request_id_var
-
-log = logging.getLogger("api.middleware")  # where the middlewares log unhandled errors
 
 _LOOKUP_PATH = re.compile(r"/v1/datasets/([^/]+)/records:lookup")
 
@@ -69,8 +66,7 @@ async def _answer(scope: Scope, receive: Receive, send: Send, dataset: str) -> N
             response = validation_problem(
                 [{**err, "loc": ("body", *err["loc"])} for err in exc.errors()], LOOKUP_ROUTE)
         except Exception as exc:
-            log.exception("unhandled error", exc_info=exc)
-            response = unexpected_problem(scope["path"])
+            response = unexpected_response(exc, scope["path"])
         response.raw_headers.append((b"x-request-id", request_id.encode()))
         status = response.status_code
         await response(scope, receive, send)

@@ -9,11 +9,10 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import mdr_problem, unexpected_problem
+from api.problems import mdr_problem, unexpected_response
 from mdr.errors import PayloadTooLarge
 from mdr.logging import request_id_var
 
-log = logging.getLogger(__name__)
 access_log = logging.getLogger("mdr.access")
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -70,9 +69,9 @@ class RequestIdMiddleware:
         except Exception as exc:
             # Rendered here, inside the request id's scope, rather than by Starlette's
             # outermost error middleware, so a 500 carries its request id too.
-            log.exception("unhandled error", exc_info=exc)
+            response = unexpected_response(exc, scope["path"])
             if not started:
-                await unexpected_problem(scope["path"])(scope, receive, send_with_id)
+                await response(scope, receive, send_with_id)
         finally:
             if self.access_log:
                 log_request(scope, status, began)

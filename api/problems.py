@@ -13,14 +13,16 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 import orjson
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from mdr.errors import PROBLEM_BASE, MdrError
+from mdr.errors import PROBLEM_BASE, DatabaseUnavailable, MdrError
 from mdr.logging import request_id_var
 
 log = logging.getLogger(__name__)
@@ -167,9 +169,28 @@ def unexpected_problem(path: str) -> Response:
     )
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> Response:
+#: Errors that mean the database went away (refused, closed, shutting down), not a bug.
+DATABASE_LOST: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
+    ConnectionError, TimeoutError, sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.DisconnectionError,
+)
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def unexpected_response(exc: BaseException, path: str) -> Response:
+    """The answer to an exception no handler expected: 503 (retry later) when the
+    database went away, else 500 (logged with its traceback)."""
+    if isinstance(exc, DATABASE_LOST):
+        return mdr_problem(DatabaseUnavailable(
+            "the database is unavailable; retry later",
+            retry_after=DATABASE_RETRY_AFTER_SECONDS), path)
     log.exception("unhandled error", exc_info=exc)
-    return unexpected_problem(request.url.path)
+    return unexpected_problem(path)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    return unexpected_response(exc, request.url.path)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -40,6 +40,10 @@ class DatabaseUnavailable(MdrError):
     title = "Database unavailable"
     status = 503
 
+    def __init__(self, detail: str, retry_after: int | None = None, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after
+
 
 class NotMigrated(MdrError):
     slug = "database-not-migrated"

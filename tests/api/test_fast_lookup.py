@@ -116,3 +116,25 @@ def test_fast_path_failure_is_a_500_problem_with_the_request_id(
     assert "secret internals" not in response.text and person["rrn"] not in response.text
     assert any(r.levelname == "ERROR" and r.getMessage() == "unhandled error"
                for r in caplog.records)
+
+
+@pytest.mark.parametrize("fast_lookup", [True, False])
+def test_a_lost_database_is_a_503_problem_to_retry_later(tmp_path: Path,
+                                                         fast_lookup: bool) -> None:
+    nowhere = "postgresql://postgres@127.0.0.1:1/mdr"  # nothing listens on port 1
+    app = create_app(api_settings(tmp_path), Database(nowhere, embedded=False),
+                     fast_lookup=fast_lookup)
+    headers = {"Authorization": "Bearer mdr_k1_x", "X-Purpose": "verification",
+               "X-Request-ID": "trace-503"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for response in (
+            client.post(LOOKUP.format("resident"), json={"keys": ["9001011234568"]},
+                        headers=headers),
+            client.get("/v1/changes", headers=headers),
+        ):
+            assert response.status_code == 503, response.text
+            assert response.headers["retry-after"] == "5"
+            assert response.headers["x-request-id"] == "trace-503"
+            body = response.json()
+            assert body["type"].endswith("/database-unavailable")
+            assert "9001011234568" not in response.text and "Traceback" not in response.text
