@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import asyncpg
 from fastapi import FastAPI
@@ -12,7 +13,7 @@ from fastapi import FastAPI
 import mdr
 from api.console import install_console
 from api.fast_lookup import MdrApi
-from api.key_reader import POOL_SETTINGS, KeyReader
+from api.key_reader import SERVER_SETTINGS, KeyReader
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.records_service import RecordService, TokenBucket
@@ -72,15 +73,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         read_pool = await asyncpg.create_pool(
             read_url, min_size=0, max_size=settings.pool_size, reset=_keep_session,
             server_settings={"application_name": "mdr-api"})
-        lookup_pool = await asyncpg.create_pool(
-            read_url, min_size=0, max_size=settings.lookup_readers, reset=_keep_session,
-            server_settings=POOL_SETTINGS)
-        reader = KeyReader(lookup_pool, settings.lookup_readers)
-        # The access log has connections of its own, so reads never wait behind commits.
-        write_pool = await asyncpg.create_pool(
-            database.url, min_size=0, max_size=settings.audit_writers, reset=_keep_session,
-            server_settings={"application_name": "mdr-api-audit"})
-        audit = AuditWriter(write_pool, settings.audit_writers)
+        # Key lookups and the access log have connections of their own, one per lane,
+        # opened on first use; reads never wait behind commits.
+        reader = KeyReader(partial(asyncpg.connect, read_url, server_settings=SERVER_SETTINGS),
+                           settings.lookup_readers)
+        audit = AuditWriter(partial(asyncpg.connect, database.url,
+                                    server_settings={"application_name": "mdr-api-audit"}),
+                            settings.audit_writers)
         audit.start()
         app.state.audit = audit
         app.state.records = RecordService(
@@ -96,8 +95,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             await audit.stop()
             await reader.stop()
             await read_pool.close()
-            await lookup_pool.close()
-            await write_pool.close()
             engine.dispose()
             for read_engine in read_engines:
                 read_engine.dispose()

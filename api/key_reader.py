@@ -8,21 +8,25 @@ then releases those requests. Keys arriving while every lane is reading wait for
 the next free lane, so an idle server reads at once and statements grow with load
 (the same scheme as the access log's group commit).
 
-The lanes have connections of their own that run only the key lookup statements,
-with ``plan_cache_mode = force_generic_plan``: the planner otherwise re-plans each
-execution, since a custom plan for a known array length always looks cheaper than
-the generic one, and planning cost more than the lookup itself (bench/api).
+Each lane holds a connection of its own (:mod:`mdr.db.held_connection`) that runs only
+the key lookup statements, with ``plan_cache_mode = force_generic_plan``: the planner
+otherwise re-plans each execution, since a custom plan for a known array length always
+looks cheaper than the generic one, and planning cost more than the lookup itself
+(bench/api).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+from mdr.db.held_connection import HeldConnection
 
 log = logging.getLogger(__name__)
 
-POOL_SETTINGS = {"application_name": "mdr-api-lookup", "plan_cache_mode": "force_generic_plan"}
+SERVER_SETTINGS = {"application_name": "mdr-api-lookup", "plan_cache_mode": "force_generic_plan"}
 
 Rows = dict[str, Any]
 _Waiting = list[tuple[list[str], "asyncio.Future[Rows]"]]
@@ -30,58 +34,62 @@ _Waiting = list[tuple[list[str], "asyncio.Future[Rows]"]]
 
 class KeyReader:
     """Reads ``SELECT ... WHERE key = ANY($1)`` for many requests at once, in ``lanes``
-    parallel statements at most. ``key_position`` is the key's column in the rows."""
+    parallel statements at most, each lane on a connection from ``connect`` (which
+    should set :data:`SERVER_SETTINGS`). ``key_position`` is the key's column."""
 
-    def __init__(self, pool: Any, lanes: int = 2) -> None:
-        self._pool = pool
-        self._idle = max(1, lanes)
+    def __init__(self, connect: Callable[[], Awaitable[Any]], lanes: int = 2) -> None:
+        self._idle = [HeldConnection(connect) for _ in range(max(1, lanes))]
+        self._lanes = list(self._idle)
         self._pending: dict[tuple[str, int], _Waiting] = {}
         self._reading: set[asyncio.Task[None]] = set()
+        # Kept: on Python 3.11 each asyncio.get_running_loop() is a getpid system call.
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.statements = 0
 
     def read(self, sql: str, key_position: int, keys: list[str]) -> asyncio.Future[Rows]:
         """The rows of ``keys`` (and perhaps of other requests' keys), by key."""
-        future: asyncio.Future[Rows] = asyncio.get_running_loop().create_future()
+        loop = self._loop
+        if loop is None:
+            loop = self._loop = asyncio.get_running_loop()
+        future: asyncio.Future[Rows] = loop.create_future()
         self._pending.setdefault((sql, key_position), []).append((keys, future))
-        self._dispatch()
+        self._dispatch(loop)
         return future
 
     async def stop(self) -> None:
         while self._reading:
             await asyncio.gather(*self._reading, return_exceptions=True)
+        for lane in self._lanes:
+            await lane.close()
 
-    def _dispatch(self) -> None:
+    def _dispatch(self, loop: asyncio.AbstractEventLoop) -> None:
         while self._pending and self._idle:
-            self._idle -= 1
             batch, self._pending = self._pending, {}
-            task = asyncio.get_running_loop().create_task(self._read(batch))
+            task = loop.create_task(self._read(self._idle.pop(), batch))
             self._reading.add(task)
             task.add_done_callback(self._reading.discard)
 
-    async def _read(self, batch: dict[tuple[str, int], _Waiting]) -> None:
+    async def _read(self, lane: HeldConnection,
+                    batch: dict[tuple[str, int], _Waiting]) -> None:
         try:
-            async with self._pool.acquire() as conn:
-                for (sql, key_position), waiting in batch.items():
-                    keys = list({key for keys, _ in waiting for key in keys})
-                    try:
-                        rows = await conn.fetch(sql, keys)
-                    except Exception as exc:
-                        _fail(waiting, exc)
-                        if conn.is_closed():
-                            raise
-                        continue
-                    self.statements += 1
-                    found = {row[key_position]: row for row in rows}
-                    for _, future in waiting:
-                        if not future.done():
-                            future.set_result(found)
-        except Exception as exc:
-            log.warning("key lookup failed: %s", type(exc).__name__)
-            for waiting in batch.values():
-                _fail(waiting, exc)
+            for (sql, key_position), waiting in batch.items():
+                keys = list({key for keys, _ in waiting for key in keys})
+                try:
+                    rows = await (await lane.get()).fetch(sql, keys)
+                except Exception as exc:
+                    log.warning("key lookup failed: %s", type(exc).__name__)
+                    _fail(waiting, exc)
+                    lane.discard()
+                    continue
+                self.statements += 1
+                found = {row[key_position]: row for row in rows}
+                for _, future in waiting:
+                    if not future.done():
+                        future.set_result(found)
         finally:
-            self._idle += 1
-            self._dispatch()
+            self._idle.append(lane)
+            if self._loop is not None:
+                self._dispatch(self._loop)
 
 
 def _fail(waiting: _Waiting, exc: BaseException) -> None:

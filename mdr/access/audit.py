@@ -20,10 +20,13 @@ import hashlib
 import logging
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
+
+from mdr.db.held_connection import HeldConnection
 
 log = logging.getLogger(__name__)
 
@@ -84,20 +87,24 @@ def chain_hash(prev_hash: str, entry: AuditEntry | dict[str, Any],
 
 @dataclass
 class _Lane:
-    """One writer: a connection at a time from the pool, and the head of its chain."""
+    """One writer: its connection, and the head of its chain."""
 
+    connection: HeldConnection
     chain_id: int | None = None
     head: str = GENESIS
 
 
 class AuditWriter:
-    """Group-commits audit rows through an asyncpg pool, in ``lanes`` parallel chains."""
+    """Group-commits audit rows in ``lanes`` parallel chains, each lane on an asyncpg
+    connection of its own from ``connect``."""
 
-    def __init__(self, pool: Any, lanes: int = 2) -> None:
-        self._pool = pool
-        self._idle = [_Lane() for _ in range(max(1, lanes))]
+    def __init__(self, connect: Callable[[], Awaitable[Any]], lanes: int = 2) -> None:
+        self._idle = [_Lane(HeldConnection(connect)) for _ in range(max(1, lanes))]
+        self._lanes = list(self._idle)
         self._pending: list[tuple[list[AuditEntry], asyncio.Future[None]]] = []
         self._flushing: set[asyncio.Task[None]] = set()
+        # Kept: on Python 3.11 each asyncio.get_running_loop() is a getpid system call.
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.rows_written = 0
         self.commits = 0
 
@@ -111,6 +118,8 @@ class AuditWriter:
                 await asyncio.gather(*self._flushing, return_exceptions=True)
             else:
                 self._dispatch()
+        for lane in self._lanes:
+            await lane.connection.close()
 
     async def record(self, entries: list[AuditEntry]) -> None:
         """Return once the entries are committed (raise if they could not be)."""
@@ -119,7 +128,10 @@ class AuditWriter:
     def submit(self, entries: list[AuditEntry]) -> asyncio.Future[None]:
         """Queue the entries; the future is done once they are committed. A writer
         starts on them at the caller's next await."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = self._loop
+        if loop is None:
+            loop = self._loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
         if not entries:
             future.set_result(None)
             return future
@@ -128,9 +140,10 @@ class AuditWriter:
         return future
 
     def _dispatch(self) -> None:
+        loop = self._loop or asyncio.get_running_loop()
         while self._pending and self._idle:
             batch, self._pending = self._pending, []
-            task = asyncio.get_running_loop().create_task(self._flush(self._idle.pop(), batch))
+            task = loop.create_task(self._flush(self._idle.pop(), batch))
             self._flushing.add(task)
             task.add_done_callback(self._flushing.discard)
 
@@ -143,6 +156,7 @@ class AuditWriter:
             # Whether the commit happened is unknown: continue in a fresh chain rather
             # than risk a chain whose head is not what this process thinks it is.
             lane.chain_id, lane.head = None, GENESIS
+            lane.connection.discard()
             for _, future in batch:
                 if not future.done():
                     future.set_exception(exc)
@@ -155,23 +169,22 @@ class AuditWriter:
             self._dispatch()
 
     async def _write(self, lane: _Lane, entries: list[AuditEntry]) -> None:
-        async with self._pool.acquire() as conn:
-            if lane.chain_id is None:
-                lane.chain_id = int(await conn.fetchval(
-                    OPEN_CHAIN_SQL, socket.gethostname(), os.getpid()))
-                lane.head = GENESIS
-            chain_id, head = lane.chain_id, lane.head
-            prev_hashes, row_hashes = [], []
-            for entry in entries:
-                prev_hashes.append(head)
-                head = chain_hash(head, entry, chain_id)
-                row_hashes.append(head)
-            columns = zip(*[(
-                e.accessed_at, e.agency_code, e.key_id, e.dataset, e.record_key,
-                e.record_key_hash, ",".join(e.subject_hashes), ",".join(e.fields), e.purpose,
-                e.request_id, e.route) for e in entries], strict=True)
-            await conn.execute(INSERT_SQL, chain_id, *map(list, columns), prev_hashes,
-                               row_hashes)
+        conn = await lane.connection.get()
+        if lane.chain_id is None:
+            lane.chain_id = int(await conn.fetchval(
+                OPEN_CHAIN_SQL, socket.gethostname(), os.getpid()))
+            lane.head = GENESIS
+        chain_id, head = lane.chain_id, lane.head
+        prev_hashes, row_hashes = [], []
+        for entry in entries:
+            prev_hashes.append(head)
+            head = chain_hash(head, entry, chain_id)
+            row_hashes.append(head)
+        columns = zip(*[(
+            e.accessed_at, e.agency_code, e.key_id, e.dataset, e.record_key,
+            e.record_key_hash, ",".join(e.subject_hashes), ",".join(e.fields), e.purpose,
+            e.request_id, e.route) for e in entries], strict=True)
+        await conn.execute(INSERT_SQL, chain_id, *map(list, columns), prev_hashes, row_hashes)
         lane.head = head
         self.rows_written += len(entries)
         self.commits += 1

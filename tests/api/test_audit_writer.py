@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -20,15 +21,14 @@ def entry(request_id: str, n: int = 0) -> AuditEntry:
                       ("name", "birth_date"), "verification", request_id, "/test")
 
 
-async def _with_writer(url: str, lanes: int, work: Any) -> AuditWriter:
-    pool = await asyncpg.create_pool(url, min_size=0, max_size=lanes)
-    writer = AuditWriter(pool, lanes)
+async def _with_writer(url: str, lanes: int, work: Any, name: str = "mdr-test") -> AuditWriter:
+    writer = AuditWriter(partial(asyncpg.connect, url,
+                                 server_settings={"application_name": name}), lanes)
     writer.start()
     try:
         await work(writer)
     finally:
         await writer.stop()
-        await pool.close()
     return writer
 
 
@@ -79,5 +79,38 @@ def test_a_failed_commit_refuses_its_requests_and_the_writer_goes_on_in_a_new_ch
     assert [r["request_id"] for r in rows] == [f"{prefix}-before", f"{prefix}-after"]
     assert rows[0]["chain_id"] != rows[1]["chain_id"]
     assert rows[1]["prev_hash"] == "0" * 64
+    with api_db.connect() as conn:
+        assert verify_chain(conn)["ok"]
+
+
+async def terminate_backends(url: str, application_name: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE application_name = $1", application_name)
+    finally:
+        await conn.close()
+
+
+def test_a_lost_connection_is_replaced_and_the_chains_stay_whole(
+        api_url: str, api_db: Engine) -> None:
+    prefix = uuid.uuid4().hex
+    name = f"writer-{prefix[:12]}"
+    refused = []
+
+    async def lose_connection(writer: AuditWriter) -> None:
+        await writer.record([entry(f"{prefix}-before")])
+        await terminate_backends(api_url, name)
+        try:  # refused if the write meets the dead connection, else on a new one
+            await writer.record([entry(f"{prefix}-lost")])
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+                OSError):
+            refused.append(True)
+        await writer.record([entry(f"{prefix}-after")])
+
+    asyncio.run(_with_writer(api_url, 1, lose_connection, name))
+    rows = rows_of(api_db, prefix)
+    expected = ["before", "after"] if refused else ["before", "lost", "after"]
+    assert [r["request_id"] for r in rows] == [f"{prefix}-{x}" for x in expected]
     with api_db.connect() as conn:
         assert verify_chain(conn)["ok"]

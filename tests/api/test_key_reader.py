@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -11,10 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from api.key_reader import POOL_SETTINGS, KeyReader
+from api.key_reader import SERVER_SETTINGS, KeyReader
 from api.records_service import _Queries
 from entities.registry import get_dataset
 from tests.api.conftest import audit_rows, new_key, store
+from tests.api.test_audit_writer import terminate_backends
 from tests.factories import make
 
 pytestmark = pytest.mark.db
@@ -22,15 +25,14 @@ pytestmark = pytest.mark.db
 LOOKUP = "/v1/datasets/{}/records:lookup"
 
 
-async def _with_reader(url: str, lanes: int, work: Any) -> KeyReader:
-    pool = await asyncpg.create_pool(url, min_size=0, max_size=lanes,
-                                     server_settings=POOL_SETTINGS)
-    reader = KeyReader(pool, lanes)
+async def _with_reader(url: str, lanes: int, work: Any,
+                       name: str = "mdr-test-lookup") -> KeyReader:
+    reader = KeyReader(partial(asyncpg.connect, url, server_settings={
+        **SERVER_SETTINGS, "application_name": name}), lanes)
     try:
         await work(reader)
     finally:
         await reader.stop()
-        await pool.close()
     return reader
 
 
@@ -74,10 +76,30 @@ def test_a_failing_statement_fails_only_its_requests(api_url: str, api_db: Engin
     asyncio.run(_with_reader(api_url, 1, work))
 
 
+def test_a_connection_lost_mid_read_fails_that_read_and_the_next_gets_a_new_one(
+        api_url: str, api_db: Engine) -> None:
+    person = make("resident")
+    store(api_db, "resident", [person])
+    q = _Queries(get_dataset("resident"))
+    name = f"reader-{uuid.uuid4().hex[:12]}"
+    slow = "SELECT k FROM unnest($1::text[]) AS k, pg_sleep(2)"
+
+    async def work(reader: KeyReader) -> None:
+        reading = reader.read(slow, 0, [person["rrn"]])
+        await asyncio.sleep(0.3)  # the statement is running
+        await terminate_backends(api_url, name)
+        with pytest.raises((asyncpg.PostgresError, asyncpg.InterfaceError,
+                            asyncpg.InternalClientError, OSError)):
+            await reading
+        assert person["rrn"] in await reader.read(q.current, q.key_position, [person["rrn"]])
+
+    asyncio.run(_with_reader(api_url, 1, work, name))
+
+
 def test_lookup_connections_plan_once(api_url: str) -> None:
     async def work(reader: KeyReader) -> None:
-        async with reader._pool.acquire() as conn:
-            assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
+        conn = await reader._lanes[0].get()
+        assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
 
     asyncio.run(_with_reader(api_url, 1, work))
 
