@@ -18,12 +18,11 @@ import time
 
 from fastapi import FastAPI
 from pydantic import ValidationError
-from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from api.deps_access import agency_context
-from api.json import json_response
-from api.middleware import body_too_large, declared_too_large, log_request, request_id_of
+from api.json import json_bytes
+from api.middleware import body_too_large, log_request, request_id_for, too_large
 from api.problems import mdr_problem, unexpected_response, validation_problem
 from api.records_service import RecordService
 from api.routes.records import LOOKUP_ROUTE, LookupBody
@@ -52,12 +51,13 @@ class MdrApi(FastAPI):
 async def _answer(scope: Scope, receive: Receive, send: Send, dataset: str) -> None:
     """What RequestIdMiddleware, BodyLimitMiddleware and the route do, in one frame."""
     settings = scope["app"].state.settings
-    request_id = request_id_of(scope)
+    headers = dict(scope["headers"])
+    request_id = request_id_for(headers.get(b"x-request-id"))
     token = request_id_var.set(request_id)
     began, status = time.perf_counter(), 500
     try:
         try:
-            response = await _lookup(scope, receive, dataset, settings.max_request_bytes)
+            body = await _lookup(scope, receive, headers, dataset, settings.max_request_bytes)
         except PayloadTooLarge as exc:
             response = mdr_problem(exc, scope["path"])
         except MdrError as exc:
@@ -67,6 +67,14 @@ async def _answer(scope: Scope, receive: Receive, send: Send, dataset: str) -> N
                 [{**err, "loc": ("body", *err["loc"])} for err in exc.errors()], LOOKUP_ROUTE)
         except Exception as exc:
             response = unexpected_response(exc, scope["path"])
+        else:  # the answer as json_response would send it, without a Response object
+            status = 200
+            await send({"type": "http.response.start", "status": 200, "headers": [
+                (b"content-length", str(len(body)).encode()),
+                (b"content-type", b"application/json"),
+                (b"x-request-id", request_id.encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
         response.raw_headers.append((b"x-request-id", request_id.encode()))
         status = response.status_code
         await response(scope, receive, send)
@@ -76,11 +84,11 @@ async def _answer(scope: Scope, receive: Receive, send: Send, dataset: str) -> N
         request_id_var.reset(token)
 
 
-async def _lookup(scope: Scope, receive: Receive, dataset: str, limit: int) -> Response:
+async def _lookup(scope: Scope, receive: Receive, headers: dict[bytes, bytes], dataset: str,
+                  limit: int) -> bytes:
     svc: RecordService = scope["app"].state.records
-    if declared_too_large(scope, limit):
+    if too_large(headers.get(b"content-length"), limit):
         raise body_too_large(limit)
-    headers = dict(scope["headers"])
     authorization, purpose = headers.get(b"authorization"), headers.get(b"x-purpose")
     ctx = await agency_context(
         svc, authorization.decode("latin-1") if authorization is not None else None,
@@ -97,4 +105,4 @@ async def _lookup(scope: Scope, receive: Receive, dataset: str, limit: int) -> R
             break
     body = LookupBody.model_validate_json(b"".join(chunks))
     auth = svc.authorize(ctx.principal, dataset, ctx.purpose, body.fields)
-    return json_response(await svc.lookup(ctx, auth, body.keys, body.valid_at, body.recorded_at))
+    return json_bytes(await svc.lookup(ctx, auth, body.keys, body.valid_at, body.recorded_at))

@@ -38,10 +38,15 @@ _request_ids = _RequestIds()
 
 
 def request_id_of(scope: Scope) -> str:
+    return request_id_for(next((v for k, v in scope["headers"] if k == b"x-request-id"), None))
+
+
+def request_id_for(given: bytes | None) -> str:
     """The caller's well-formed ``X-Request-ID``, or a new one: 32 hex digits, a random
     prefix per process and a serial (a uuid4 per request cost a system call)."""
-    given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
-    return given if _VALID_ID.match(given) else _request_ids.new()
+    if given is not None and _VALID_ID.match(text := given.decode("latin-1")):
+        return text
+    return _request_ids.new()
 
 
 def log_request(scope: Scope, status: int, began: float) -> None:
@@ -98,8 +103,12 @@ class RequestIdMiddleware:
 
 
 def declared_too_large(scope: Scope, limit: int) -> bool:
-    declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-    return declared is not None and declared.isdigit() and int(declared) > limit
+    return too_large(next((v for k, v in scope["headers"] if k == b"content-length"), None),
+                     limit)
+
+
+def too_large(content_length: bytes | None, limit: int) -> bool:
+    return content_length is not None and content_length.isdigit() and int(content_length) > limit
 
 
 def body_too_large(limit: int) -> PayloadTooLarge:

@@ -22,7 +22,7 @@ import os
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 
@@ -51,8 +51,7 @@ INSERT_SQL = (
 OPEN_CHAIN_SQL = "INSERT INTO access_log_chain (host, pid) VALUES ($1, $2) RETURNING chain_id"
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(NamedTuple):  # built per served record: a fifth of a frozen dataclass's cost
     accessed_at: dt.datetime
     agency_code: str
     key_id: str
@@ -67,13 +66,13 @@ class AuditEntry:
 
 
 def _canonical(entry: AuditEntry | dict[str, Any], chain_id: int) -> str:
-    get = (lambda k: getattr(entry, k)) if isinstance(entry, AuditEntry) else entry.__getitem__
-    at: dt.datetime = get("accessed_at")
+    values = entry if isinstance(entry, AuditEntry) else [entry[k] for k in AuditEntry._fields]
+    (at, agency_code, key_id, dataset, record_key, record_key_hash, subject_hashes, fields,
+     purpose, request_id, route) = values
     parts = [
         at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        get("agency_code"), get("key_id"), get("dataset"), get("record_key"),
-        get("record_key_hash"), ",".join(get("subject_hashes")), ",".join(get("fields")),
-        get("purpose"), get("request_id"), get("route"),
+        agency_code, key_id, dataset, record_key, record_key_hash, ",".join(subject_hashes),
+        ",".join(fields), purpose, request_id, route,
     ]
     # The chain id is part of the content, so a row cannot be moved to another chain;
     # chain 0 keeps the form its rows were hashed with.
