@@ -45,6 +45,9 @@ RFC 9457 `application/problem+json` with a stable `type`.
 """
 
 
+CONNECT_TIMEOUT_SECONDS = 10
+
+
 async def _keep_session(_connection: asyncpg.Connection) -> None:
     """Skip asyncpg's reset query on release (a round trip per query): these pools run
     single statements and never change session state (asyncpg still rolls back an open
@@ -75,9 +78,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             server_settings={"application_name": "mdr-api"})
         # Key lookups and the access log have connections of their own, one per lane,
         # opened on first use; reads never wait behind commits.
-        reader = KeyReader(partial(asyncpg.connect, read_url, server_settings=SERVER_SETTINGS),
-                           settings.lookup_readers)
+        # A connect that cannot succeed fails its requests in seconds, not asyncpg's 60.
+        reader = KeyReader(partial(asyncpg.connect, read_url, timeout=CONNECT_TIMEOUT_SECONDS,
+                                   server_settings=SERVER_SETTINGS), settings.lookup_readers)
         audit = AuditWriter(partial(asyncpg.connect, database.url,
+                                    timeout=CONNECT_TIMEOUT_SECONDS,
                                     server_settings={"application_name": "mdr-api-audit"}),
                             settings.audit_writers)
         audit.start()

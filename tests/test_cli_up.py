@@ -117,7 +117,10 @@ def test_workers_log_json_with_request_ids_and_stop_together() -> None:
               headers={"X-Request-ID": "trace-me-1"})
     workers = psutil.Process(proc.pid).children(recursive=True)
     stderr = _stop(proc, signal.SIGINT)
-    assert not [w for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+    # The workers and multiprocessing's resource tracker, which leaves once the
+    # supervisor has gone.
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not [w for w in alive if w.status() != psutil.STATUS_ZOMBIE]
     records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     assert records, stderr
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
