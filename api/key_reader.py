@@ -20,9 +20,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
-from mdr.db.held_connection import HeldConnection
+from mdr.db.held_connection import HeldConnection, Lanes
 
 log = logging.getLogger(__name__)
 
@@ -38,58 +39,43 @@ class KeyReader:
     should set :data:`SERVER_SETTINGS`). ``key_position`` is the key's column."""
 
     def __init__(self, connect: Callable[[], Awaitable[Any]], lanes: int = 2) -> None:
-        self._idle = [HeldConnection(connect) for _ in range(max(1, lanes))]
-        self._lanes = list(self._idle)
+        self._lanes = Lanes([HeldConnection(connect) for _ in range(max(1, lanes))],
+                            self._dispatch)
         self._pending: dict[tuple[str, int], _Waiting] = {}
-        self._reading: set[asyncio.Task[None]] = set()
-        # Kept: on Python 3.11 each asyncio.get_running_loop() is a getpid system call.
-        self._loop: asyncio.AbstractEventLoop | None = None
         self.statements = 0
 
     def read(self, sql: str, key_position: int, keys: list[str]) -> asyncio.Future[Rows]:
         """The rows of ``keys`` (and perhaps of other requests' keys), by key."""
-        loop = self._loop
-        if loop is None:
-            loop = self._loop = asyncio.get_running_loop()
-        future: asyncio.Future[Rows] = loop.create_future()
+        future: asyncio.Future[Rows] = self._lanes.loop.create_future()
         self._pending.setdefault((sql, key_position), []).append((keys, future))
-        self._dispatch(loop)
+        self._dispatch()
         return future
 
     async def stop(self) -> None:
-        while self._reading:
-            await asyncio.gather(*self._reading, return_exceptions=True)
-        for lane in self._lanes:
+        await self._lanes.drain()
+        for lane in self._lanes.all:
             await lane.close()
 
-    def _dispatch(self, loop: asyncio.AbstractEventLoop) -> None:
-        while self._pending and self._idle:
+    def _dispatch(self) -> None:
+        while self._pending and self._lanes.any_idle:
             batch, self._pending = self._pending, {}
-            task = loop.create_task(self._read(self._idle.pop(), batch))
-            self._reading.add(task)
-            task.add_done_callback(self._reading.discard)
+            self._lanes.start(partial(self._read, batch=batch))
 
-    async def _read(self, lane: HeldConnection,
-                    batch: dict[tuple[str, int], _Waiting]) -> None:
-        try:
-            for (sql, key_position), waiting in batch.items():
-                keys = list({key for keys, _ in waiting for key in keys})
-                try:
-                    rows = await (await lane.get()).fetch(sql, keys)
-                except Exception as exc:
-                    log.warning("key lookup failed: %s", type(exc).__name__)
-                    _fail(waiting, exc)
-                    lane.discard()
-                    continue
-                self.statements += 1
-                found = {row[key_position]: row for row in rows}
-                for _, future in waiting:
-                    if not future.done():
-                        future.set_result(found)
-        finally:
-            self._idle.append(lane)
-            if self._loop is not None:
-                self._dispatch(self._loop)
+    async def _read(self, lane: HeldConnection, batch: dict[tuple[str, int], _Waiting]) -> None:
+        for (sql, key_position), waiting in batch.items():
+            keys = list({key for keys, _ in waiting for key in keys})
+            try:
+                rows = await (await lane.get()).fetch(sql, keys)
+            except Exception as exc:
+                log.warning("key lookup failed: %s", type(exc).__name__)
+                _fail(waiting, exc)
+                lane.discard()
+                continue
+            self.statements += 1
+            found = {row[key_position]: row for row in rows}
+            for _, future in waiting:
+                if not future.done():
+                    future.set_result(found)
 
 
 def _fail(waiting: _Waiting, exc: BaseException) -> None:

@@ -22,11 +22,12 @@ import os
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 
-from mdr.db.held_connection import HeldConnection
+from mdr.db.held_connection import HeldConnection, Lanes
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +99,9 @@ class AuditWriter:
     connection of its own from ``connect``."""
 
     def __init__(self, connect: Callable[[], Awaitable[Any]], lanes: int = 2) -> None:
-        self._idle = [_Lane(HeldConnection(connect)) for _ in range(max(1, lanes))]
-        self._lanes = list(self._idle)
+        self._lanes = Lanes([_Lane(HeldConnection(connect)) for _ in range(max(1, lanes))],
+                            self._dispatch)
         self._pending: list[tuple[list[AuditEntry], asyncio.Future[None]]] = []
-        self._flushing: set[asyncio.Task[None]] = set()
-        # Kept: on Python 3.11 each asyncio.get_running_loop() is a getpid system call.
-        self._loop: asyncio.AbstractEventLoop | None = None
         self.rows_written = 0
         self.commits = 0
 
@@ -112,12 +110,8 @@ class AuditWriter:
         down when the server starts)."""
 
     async def stop(self) -> None:
-        while self._flushing or self._pending:  # leave no request waiting
-            if self._flushing:
-                await asyncio.gather(*self._flushing, return_exceptions=True)
-            else:
-                self._dispatch()
-        for lane in self._lanes:
+        await self._lanes.drain()  # leave no request waiting
+        for lane in self._lanes.all:
             await lane.connection.close()
 
     async def record(self, entries: list[AuditEntry]) -> None:
@@ -127,10 +121,7 @@ class AuditWriter:
     def submit(self, entries: list[AuditEntry]) -> asyncio.Future[None]:
         """Queue the entries; the future is done once they are committed. A writer
         starts on them at the caller's next await."""
-        loop = self._loop
-        if loop is None:
-            loop = self._loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
+        future: asyncio.Future[None] = self._lanes.loop.create_future()
         if not entries:
             future.set_result(None)
             return future
@@ -139,12 +130,9 @@ class AuditWriter:
         return future
 
     def _dispatch(self) -> None:
-        loop = self._loop or asyncio.get_running_loop()
-        while self._pending and self._idle:
+        while self._pending and self._lanes.any_idle:
             batch, self._pending = self._pending, []
-            task = loop.create_task(self._flush(self._idle.pop(), batch))
-            self._flushing.add(task)
-            task.add_done_callback(self._flushing.discard)
+            self._lanes.start(partial(self._flush, batch=batch))
 
     async def _flush(self, lane: _Lane,
                      batch: list[tuple[list[AuditEntry], asyncio.Future[None]]]) -> None:
@@ -163,9 +151,6 @@ class AuditWriter:
             for _, future in batch:
                 if not future.done():
                     future.set_result(None)
-        finally:
-            self._idle.append(lane)
-            self._dispatch()
 
     async def _write(self, lane: _Lane, entries: list[AuditEntry]) -> None:
         conn = await lane.connection.get()

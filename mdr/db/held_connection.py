@@ -1,6 +1,6 @@
-"""One asyncpg connection kept by a single user across statements.
+"""Lanes: the API's key readers and access-log writers, each on a connection it keeps.
 
-The API's reader and writer lanes each run one statement at a time. Taking a
+Each lane runs one statement at a time (:class:`Lanes` tracks which are idle). Taking a
 connection from a pool and giving it back around every statement cost about a tenth
 of a worker's CPU per lookup (the pool's timeout, shield and queue; and on Python
 3.11 a ``getpid`` system call per event-loop lookup), so each lane opens one
@@ -9,8 +9,11 @@ connection and keeps it until it fails or the process stops.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Generic, TypeVar
+
+LaneT = TypeVar("LaneT")
 
 
 class HeldConnection:
@@ -35,3 +38,46 @@ class HeldConnection:
         conn, self._conn = self._conn, None
         if conn is not None:
             await conn.close()
+
+
+class Lanes(Generic[LaneT]):
+    """The lanes of one event loop: which are idle, and the tasks running on the rest.
+
+    ``on_free`` is called each time a lane's task ends, to start waiting work.
+    """
+
+    def __init__(self, lanes: list[LaneT], on_free: Callable[[], None]) -> None:
+        self.all = list(lanes)
+        self._idle = list(lanes)
+        self._on_free = on_free
+        self._running: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        # Kept: on Python 3.11 each asyncio.get_running_loop() is a getpid system call.
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        return self._loop
+
+    @property
+    def any_idle(self) -> bool:
+        return bool(self._idle)
+
+    def start(self, run: Callable[[LaneT], Coroutine[Any, Any, None]]) -> None:
+        """Run ``run(lane)`` as a task on an idle lane (check :attr:`any_idle` first)."""
+        task = self.loop.create_task(self._run(self._idle.pop(), run))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _run(self, lane: LaneT, run: Callable[[LaneT], Coroutine[Any, Any, None]]) -> None:
+        try:
+            await run(lane)
+        finally:
+            self._idle.append(lane)
+            self._on_free()
+
+    async def drain(self) -> None:
+        """Wait until no lane is busy, work started by ending tasks included."""
+        while self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)

@@ -98,7 +98,7 @@ def test_a_connection_lost_mid_read_fails_that_read_and_the_next_gets_a_new_one(
 
 def test_lookup_connections_plan_once(api_url: str) -> None:
     async def work(reader: KeyReader) -> None:
-        conn = await reader._lanes[0].get()
+        conn = await reader._lanes.all[0].get()
         assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
 
     asyncio.run(_with_reader(api_url, 1, work))
