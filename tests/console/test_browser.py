@@ -120,6 +120,7 @@ def test_steward_resolves_an_item_and_sees_the_flag(live_console, browser) -> No
         page.get_by_label("master_wrong").check()
         page.get_by_label("사유 · Reason").fill("family court record shows the new name")
         page.get_by_role("button", name="기록 · Record the decision").click()
+        page.locator("p.notice").wait_for()  # the answer page, not the form still showing
         assert page.locator("p.notice").is_visible()
         assert page.locator("#item-status").inner_text() == "resolved"
 
@@ -134,6 +135,7 @@ def test_steward_resolves_an_item_and_sees_the_flag(live_console, browser) -> No
         page.evaluate("document.querySelectorAll('input[name=csrf_token]')"
                       ".forEach(i => i.value = 'forged')")
         page.get_by_role("button", name="로그아웃 · Sign out").click()
+        page.get_by_text("CSRF check failed").first.wait_for()  # the answer page
         assert "CSRF check failed" in page.locator("main").inner_text()
         page.goto(base + "/console/")
         assert page.url.endswith("/console/")  # still signed in: the forged sign-out failed
