@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from api.deps_access import read_context, service
 from api.json import json_response
 from api.records_service import MAX_BATCH, MAX_PAGE, ReadContext, RecordService
-from entities.registry import get_dataset
+from entities.registry import DATASETS, get_dataset
 from mdr.errors import PersonalKeyInUrl
 
 router = APIRouter(prefix="/v1/datasets/{dataset}/records", tags=["records"])
@@ -73,9 +73,14 @@ async def history(dataset: str, body: HistoryBody, ctx: ReadContext = Depends(re
     return json_response(await svc.history(ctx, auth, body.key))
 
 
+#: The datasets a key may name in a URL; the others answer 400 personal-key-in-url.
+URL_KEYED_DATASETS = sorted(name for name, spec in DATASETS.items() if not spec.key_is_personal)
+
+
 @router.get("/{key}", summary="One record (datasets whose key is not a personal identifier)")
 async def get_record(
-    dataset: str, key: str, request: Request,
+    key: str, request: Request,
+    dataset: str = Path(json_schema_extra={"enum": URL_KEYED_DATASETS}),
     fields: str | None = Query(default=None, description="Comma-separated field names."),
     valid_at: dt.date | None = None, recorded_at: dt.datetime | None = None,
     ctx: ReadContext = Depends(read_context), svc: RecordService = Depends(service),
