@@ -1,6 +1,7 @@
 """A data.go.kr-style route family for agencies used to that portal.
 
 ``GET /v1/portal/{dataset}?serviceKey=...&pageNo=1&numOfRows=10&type=json|xml``
+(``_type`` also names the format, as in many of the portal's services)
 answers in the portal's envelope (``response.header.resultCode/resultMsg`` and
 ``response.body.items.item``, ``numOfRows``, ``pageNo``, ``totalCount``), in
 JSON or XML. Only datasets whose key is not a personal identifier are offered.
@@ -75,12 +76,18 @@ RESULT_CODES = {
 
 def _xml(value: Any, tag: str) -> str:
     if isinstance(value, dict):
-        inner = "".join(_xml(v, k) for k, v in value.items())
-    elif isinstance(value, list):
-        inner = "".join(_xml(v, "item") for v in value)
+        inner = "".join(_xml_members(v, k) for k, v in value.items())
     else:
         inner = escape("" if value is None else str(value))
     return f"<{tag}>{inner}</{tag}>"
+
+
+def _xml_members(value: Any, tag: str) -> str:
+    """A list is its elements, each under the list's own tag, as the portal writes
+    ``<items><item>...</item><item>...</item></items>``."""
+    if isinstance(value, list):
+        return "".join(_xml(v, tag) for v in value)
+    return _xml(value, tag)
 
 
 def _answer(envelope: dict[str, Any], fmt: str, status: int) -> Response:
@@ -98,9 +105,12 @@ async def portal(
     page_no: int = Query(default=1, alias="pageNo", ge=1, le=1_000_000),
     num_of_rows: int = Query(default=10, alias="numOfRows", ge=1, le=1000),
     fmt: str = Query(default="json", alias="type", pattern="^(json|xml)$"),
+    portal_fmt: str | None = Query(default=None, alias="_type", pattern="^(json|xml)$",
+                                   description="The portal's other spelling of `type`."),
     purpose: str | None = Query(default=None),
 ) -> Response:
     svc: RecordService = request.app.state.records
+    fmt = portal_fmt or fmt
     try:
         spec = get_dataset(dataset)
         if spec.key_is_personal:

@@ -91,16 +91,22 @@ def test_portal_envelope_json_and_xml(api, api_db) -> None:
     assert body["response"]["header"] == {"resultCode": "00", "resultMsg": "NORMAL SERVICE."}
     assert body["response"]["body"]["totalCount"] == 3
     assert len(body["response"]["body"]["items"]["item"]) == 2
-    xml = api.get(f"/v1/portal/medicine?serviceKey={key}&pageNo=2&numOfRows=2&type=xml")
+    xml = api.get(f"/v1/portal/medicine?serviceKey={key}&pageNo=1&numOfRows=2&type=xml")
     assert xml.headers["content-type"].startswith("application/xml")
     root = ET.fromstring(xml.content)
     assert root.findtext("header/resultCode") == "00"
-    assert len(root.findall("body/items/item")) == 1
+    assert root.findtext("body/totalCount") == "3" and root.findtext("body/pageNo") == "1"
+    items = root.findall("body/items/item")  # one <item> per record, as the portal writes
+    assert [item.findtext("product_code") for item in items] == [
+        item["product_code"] for item in body["response"]["body"]["items"]["item"]]
+    last_page = ET.fromstring(api.get(
+        f"/v1/portal/medicine?serviceKey={key}&pageNo=2&numOfRows=2&_type=xml").content)
+    assert len(last_page.findall("body/items/item")) == 1
     denied = api.get("/v1/portal/medicine?serviceKey=mdr_wrong_key")
     assert denied.json()["response"]["header"]["resultCode"] == "30"
     personal = api.get(f"/v1/portal/resident?serviceKey={key}").json()
     assert personal["response"]["header"]["resultCode"] == "12"
-    assert len(audit_rows(api_db, key_id)) == 3
+    assert len(audit_rows(api_db, key_id)) == 5  # 2 + 2 + 1 records served
 
 
 def test_public_catalogue_needs_no_key(api, api_db) -> None:
