@@ -10,7 +10,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import mdr_problem, unexpected_response
+from api.problems import mdr_problem, public_path, unexpected_response
 from mdr.errors import PayloadTooLarge
 from mdr.logging import request_id_var
 
@@ -51,8 +51,8 @@ def request_id_for(given: bytes | None) -> str:
 
 def log_request(scope: Scope, status: int, began: float) -> None:
     """One access-log line: method, path without its query string (which may hold a
-    portal ``serviceKey``), status, milliseconds."""
-    access_log.info("%s %s %d %.1fms", scope["method"], scope["path"], status,
+    portal ``serviceKey``) and without long numbers, status, milliseconds."""
+    access_log.info("%s %s %d %.1fms", scope["method"], public_path(scope["path"]), status,
                     (time.perf_counter() - began) * 1000)
 
 

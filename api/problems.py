@@ -9,6 +9,7 @@ personal identifier; the request id ties a problem to its log lines.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -77,6 +78,17 @@ _HTTP_SLUGS = {
 }
 
 
+#: A path segment holding a run of six or more digits: it may be a personal identifier
+#: (a resident registration number put in a URL, which the API refuses, but an error
+#: body or the log would repeat); a corporation or building number looks no different.
+_NUMBER_SEGMENT = re.compile(r"[^/]*\d[\d-]{5,}[^/]*")
+
+
+def public_path(path: str) -> str:
+    """A request path fit for logs and error bodies."""
+    return _NUMBER_SEGMENT.sub("{redacted}", path)
+
+
 def _instance(request: Request) -> str:
     """The route template when one matched: a concrete path may hold a personal identifier."""
     route = request.scope.get("route")
@@ -98,7 +110,7 @@ def problem_response(
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": request if isinstance(request, str) else _instance(request),
+        "instance": public_path(request if isinstance(request, str) else _instance(request)),
     }
     request_id = request_id_var.get()
     if request_id:
@@ -131,8 +143,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     slug = _HTTP_SLUGS.get(status, "http-error")
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else {
-        404: f"no route for {request.method} {request.url.path}",
-        405: f"{request.method} is not allowed on {request.url.path}",
+        404: f"no route for {request.method} {public_path(request.url.path)}",
+        405: f"{request.method} is not allowed on {public_path(request.url.path)}",
     }.get(status, phrase)
     return problem_response(status, slug, phrase, detail, request, headers=exc.headers)
 

@@ -13,12 +13,15 @@ import asyncio
 import base64
 import datetime as dt
 import hashlib
+import hmac
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from cryptography.fernet import Fernet, InvalidToken
 
 from api.key_reader import KeyReader
 from entities.identifiers import VALIDATORS, clean
@@ -53,7 +56,13 @@ class ReadContext:
 @dataclass(frozen=True)
 class Authorized:
     spec: DatasetSpec
-    fields: tuple[str, ...]
+    fields: tuple[str, ...]  # what this request returns
+    granted: frozenset[str] = frozenset()  # what the grant allows
+
+    @property
+    def key_granted(self) -> bool:
+        """Whether records may name their key: a key is a field like any other."""
+        return self.spec.key in self.granted
 
     def data(self, row: Any) -> dict[str, Any]:
         """The granted fields of a row. Dates, times and decimals stay as they are:
@@ -68,6 +77,15 @@ class Authorized:
 
 #: Column positions of granted fields, by dataset and fields (a few per grant).
 _POSITIONS: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
+
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
+
+
+def _echoable(names: list[str]) -> list[str]:
+    """Names to repeat in an error: a name that is no identifier-like word (it could be
+    a personal identifier put in the wrong place) is not repeated."""
+    return [name if _NAME.fullmatch(name) else "(a value that is not a name)" for name in names]
 
 
 def _q(name: str) -> str:
@@ -90,6 +108,13 @@ class _Queries:
         self.search = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
                        f"recorded_at, batch_id, {flags} FROM {cur} r WHERE ")
         self.current = f"{self.search}{key} = ANY($1::text[])"
+        # The version of each key as of a date ($1) and a time ($2), for searches in the
+        # past; without the current table's search indexes (time travel is rare).
+        self.search_as_of = (
+            f"SELECT DISTINCT ON ({key}) {cols}, version_id, valid_from, valid_to, "
+            f"recorded_at, batch_id, {flags} FROM {ver} r WHERE valid_period @> $1::date "
+            "AND recorded_at <= $2 AND (superseded_at IS NULL OR superseded_at > $2) AND "
+        )
         self.as_of = (
             f"SELECT DISTINCT ON ({key}) {cols}, version_id, valid_from, valid_to, recorded_at, "
             f"batch_id, {flags} FROM {ver} r WHERE {key} = ANY($1::text[]) "
@@ -97,13 +122,17 @@ class _Queries:
             "AND recorded_at <= $3 AND (superseded_at IS NULL OR superseded_at > $3) "
             f"ORDER BY {key}, recorded_at DESC"
         )
+        # As known at $3 (when given): later versions left out, later supersessions undone.
         self.history = (
-            f"SELECT {cols}, version_id, valid_from, valid_to, recorded_at, superseded_at, "
-            f"batch_id FROM {ver} WHERE {key} = $1 ORDER BY valid_from, recorded_at"
+            f"SELECT {cols}, version_id, valid_from, valid_to, recorded_at, "
+            "CASE WHEN superseded_at > $3 THEN NULL ELSE superseded_at END AS superseded_at, "
+            f"batch_id, {flags} FROM {ver} r WHERE {key} = $1 "
+            "AND ($2::date IS NULL OR valid_period @> $2::date) "
+            "AND ($3::timestamptz IS NULL OR recorded_at <= $3) ORDER BY valid_from, recorded_at"
         )
         self.by_version = (
-            f"SELECT {cols}, version_id, valid_from, valid_to, recorded_at, batch_id "
-            f"FROM {ver} WHERE version_id = ANY($1::bigint[])"
+            f"SELECT {cols}, version_id, valid_from, valid_to, recorded_at, superseded_at, "
+            f"batch_id, {flags} FROM {ver} r WHERE version_id = ANY($1::bigint[])"
         )
         self.page = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
                      f"recorded_at, batch_id FROM {cur} ORDER BY {key} LIMIT $1 OFFSET $2")
@@ -124,6 +153,8 @@ def normalise_key(spec: DatasetSpec, raw: str) -> str | None:
     Only the form matters here: a key breaking a rule (a bad check digit) is never in
     the master, so the database answers "not found" without the rule being checked.
     """
+    if "\x00" in raw:  # PostgreSQL text cannot hold it, so no key does
+        return None
     validator = spec.key_field.validator
     if validator is None:
         return raw.strip() or None
@@ -137,6 +168,9 @@ def search_value(spec: DatasetSpec, field: str, value: Any, *, name: str) -> Any
     """
     f = spec.field_spec(field)
     text = str(value).strip()
+    if "\x00" in text:
+        raise InvalidInput(f"{name} holds a NUL character",
+                           errors=[{"field": name, "message": "NUL character not allowed"}])
     if f.validator:
         check = VALIDATORS[f.validator].check(text)
         return check.value if check.value is not None else text
@@ -178,6 +212,7 @@ class RecordService:
                  limiter: TokenBucket) -> None:
         self.pool, self.reader, self.audit, self.limiter = pool, reader, audit, limiter
         self.hash_identifier = IdentifierHasher(secret)
+        self.cursors = Cursors(secret)
         self._queries: dict[str, _Queries] = {}
         self._principals: dict[str, tuple[float, Principal | None]] = {}
 
@@ -213,8 +248,8 @@ class RecordService:
         allowed = spec.field_names if grant.fields is None else tuple(
             f for f in spec.field_names if f in grant.fields)
         if requested is None:
-            return Authorized(spec, allowed)
-        unknown = [f for f in requested if f not in spec.field_names]
+            return Authorized(spec, allowed, frozenset(allowed))
+        unknown = _echoable([f for f in requested if f not in spec.field_names])
         if unknown:
             raise InvalidInput(f"{dataset} has no field(s): {', '.join(unknown)}",
                                errors=[{"field": "fields", "message": "unknown: "
@@ -222,7 +257,7 @@ class RecordService:
         refused = [f for f in requested if f not in allowed]
         if refused:
             raise FieldNotGranted(f"fields not granted: {', '.join(refused)}", fields=refused)
-        return Authorized(spec, tuple(dict.fromkeys(requested)))
+        return Authorized(spec, tuple(dict.fromkeys(requested)), frozenset(allowed))
 
     def queries(self, spec: DatasetSpec) -> _Queries:
         if spec.name not in self._queries:
@@ -230,6 +265,12 @@ class RecordService:
         return self._queries[spec.name]
 
     # -- shaping and auditing ---------------------------------------------------------
+    @classmethod
+    def _live_flags(cls, row: Any) -> list[dict[str, Any]] | None:
+        """Open flags concern a record's live data: its live version carries them."""
+        live = row["superseded_at"] is None and row["valid_to"] is None
+        return cls._open_flags(row) if live else None
+
     @staticmethod
     def _open_flags(row: Any) -> list[dict[str, Any]]:
         return [{"field": field, "status": status, "reason": reason,
@@ -247,12 +288,15 @@ class RecordService:
             "valid_to": row["valid_to"],
             "recorded_at": row["recorded_at"],
         }
-        return {
+        shaped = {
             "key": row[spec.key],
             "data": auth.data(row),
             "provenance": provenance,
             "flags": [f for f in (flags or []) if f["field"] in auth.fields],
         }
+        if not auth.key_granted:
+            del shaped["key"]
+        return shaped
 
     async def record_access(self, ctx: ReadContext, auth: Authorized, rows: list[Any]) -> None:
         await self.audit.record(self.audit_entries(ctx, auth, rows))
@@ -285,9 +329,7 @@ class RecordService:
         if valid_at is None and recorded_at is None:
             # Together with other requests' keys: the rows may hold more than asked for.
             return await self.reader.read(q.current, q.key_position, keys)
-        recorded = recorded_at or dt.datetime.now(dt.UTC)
-        valid = valid_at or recorded.astimezone(dt.timezone(dt.timedelta(hours=9))).date()
-        rows = await self.pool.fetch(q.as_of, keys, valid, recorded)
+        rows = await self.pool.fetch(q.as_of, keys, *_as_of(valid_at, recorded_at))
         return {row[auth.spec.key]: row for row in rows}
 
     async def lookup(self, ctx: ReadContext, auth: Authorized, keys: list[str],
@@ -315,36 +357,59 @@ class RecordService:
             [record["provenance"]["version_id"], auth.fields, record["flags"]])).hexdigest()[:32]
         return record, f'"{tag}"'
 
-    async def history(self, ctx: ReadContext, auth: Authorized, key: str) -> dict[str, Any]:
+    async def history(self, ctx: ReadContext, auth: Authorized, key: str,
+                      valid_at: dt.date | None = None,
+                      recorded_at: dt.datetime | None = None) -> dict[str, Any]:
+        """Every version of a key; only those valid on ``valid_at``, and as the repository
+        knew them at ``recorded_at``, when given."""
         canonical = normalise_key(auth.spec, key)
-        rows = await self.pool.fetch(self.queries(auth.spec).history, canonical) if canonical \
-            else []
+        rows = await self.pool.fetch(self.queries(auth.spec).history, canonical, valid_at,
+                                     recorded_at) if canonical else []
         if not rows:
             raise RecordNotFound(f"no {auth.spec.name} record with that key")
         versions = []
         for row in rows:
-            shaped = self.shape(auth, row, None)
+            shaped = self.shape(auth, row, self._live_flags(row))
             shaped["provenance"]["superseded_at"] = row["superseded_at"]
             versions.append(shaped)
         await self.record_access(ctx, auth, list(rows))
-        return {"key": canonical, "versions": versions}
+        return {"key": canonical, "versions": versions} if auth.key_granted \
+            else {"versions": versions}
 
     async def search(self, ctx: ReadContext, auth: Authorized, search_type: str, *,
-                     params: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
+                     params: dict[str, Any], cursor: str | None, limit: int,
+                     valid_at: dt.date | None = None,
+                     recorded_at: dt.datetime | None = None) -> dict[str, Any]:
         spec = auth.spec
         search = next((s for s in spec.searches if s.name == search_type), None)
         if search is None:
             raise InvalidInput(
-                f"{spec.name} has no search type {search_type!r}; types: "
+                f"{spec.name} has no search type {', '.join(_echoable([search_type]))}; types: "
                 + ", ".join(s.name for s in spec.searches),
                 errors=[{"field": "type", "message": "unknown search type"}])
+        # Searching by a value is learning it: a search filters on granted fields only.
+        hidden = [f for f in search.fields if f not in auth.granted]
+        if hidden:
+            raise FieldNotGranted(f"search {search.name} filters on fields not granted: "
+                                  f"{', '.join(hidden)}", fields=hidden)
         missing = [f for f in search.fields if params.get(f) in (None, "")]
         if missing:
             raise InvalidInput(f"search {search.name} needs: {', '.join(missing)}",
                                errors=[{"field": f"params.{f}", "message": "required"}
                                        for f in missing])
+        extra = [name for name in params if name not in search.fields]
+        if extra:
+            raise InvalidInput(f"search {search.name} takes only: {', '.join(search.fields)}",
+                               errors=[{"field": "params", "message": "unexpected: "
+                                        + ", ".join(_echoable(extra))}])
         q = self.queries(spec)
-        clauses, args = [], []
+        clauses: list[str] = []
+        args: list[Any] = []
+        if valid_at is None and recorded_at is None:
+            select, order = q.search, q.key
+        else:
+            select, order = q.search_as_of, f"{q.key}, recorded_at DESC"
+            args.extend(_as_of(valid_at, recorded_at))
         for position, field in enumerate(search.fields):
             value = search_value(spec, field, params[field], name=f"params.{field}")
             args.append(value)
@@ -357,18 +422,19 @@ class RecordService:
                 clauses.append(f"{_q(field)} LIKE {ref} || '%'")
             else:
                 clauses.append(f"{_q(field)} = {ref}{_cast(spec, field)}")
-        after = _decode_cursor(cursor, search.name) if cursor else None
+        after = self.cursors.decode(cursor, search.name, params) if cursor else None
         if after is not None:
             args.append(after)
             clauses.append(f"{q.key} > ${len(args)}")
         args.append(limit + 1)
         rows = await self.pool.fetch(
-            f"{q.search}{' AND '.join(clauses)} ORDER BY {q.key} LIMIT ${len(args)}", *args)
+            f"{select}{' AND '.join(clauses)} ORDER BY {order} LIMIT ${len(args)}", *args)
         page, more = list(rows[:limit]), len(rows) > limit
         await self.record_access(ctx, auth, page)
         return {
             "records": [self.shape(auth, r, self._open_flags(r)) for r in page],
-            "next_cursor": _encode_cursor(search.name, page[-1][spec.key]) if more else None,
+            "next_cursor": self.cursors.encode(search.name, params, page[-1][spec.key])
+            if more else None,
         }
 
     async def changes(self, ctx: ReadContext, dataset: str | None, after: int,
@@ -402,12 +468,16 @@ class RecordService:
         for e in events:
             auth = auths[e["dataset"]]
             row = versions.get(e["version_id"] or e["previous_version_id"])
-            items.append({
+            item = {
                 "event_id": e["event_id"], "dataset": e["dataset"], "kind": e["kind"],
                 "key": e["record_key"], "batch_id": e["batch_id"],
                 "occurred_at": e["occurred_at"].isoformat(),
-                "record": self.shape(auth, row, None) if row is not None else None,
-            })
+                "record": self.shape(auth, row, self._live_flags(row)) if row is not None
+                else None,
+            }
+            if not auth.key_granted:
+                del item["key"]
+            items.append(item)
         for name, auth in auths.items():
             served = [versions[e["version_id"] or e["previous_version_id"]] for e in events
                       if e["dataset"] == name
@@ -429,16 +499,42 @@ class RecordService:
         return [self.shape(auth, r, None)["data"] for r in rows], int(total)
 
 
-def _encode_cursor(search: str, key: str) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps({"s": search, "k": key})).decode().rstrip("=")
+KOREA = dt.timezone(dt.timedelta(hours=9))
 
 
-def _decode_cursor(cursor: str, search: str) -> str:
-    try:
-        data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if data["s"] != search:
-            raise ValueError
-        return str(data["k"])
-    except (ValueError, KeyError, TypeError):
-        raise InvalidInput("the cursor is not valid for this search",
-                           errors=[{"field": "cursor", "message": "invalid"}]) from None
+def _as_of(valid_at: dt.date | None,
+           recorded_at: dt.datetime | None) -> tuple[dt.date, dt.datetime]:
+    """The date and time a read is as of: now as known now by default, and a time alone
+    reads what was valid on its own day (in Korea)."""
+    recorded = recorded_at or dt.datetime.now(dt.UTC)
+    return valid_at or recorded.astimezone(KOREA).date(), recorded
+
+
+class Cursors:
+    """Search cursors, opaque to the caller: a cursor names the last key of a page (a
+    personal identifier, for residents), so it is encrypted and authenticated with
+    a key derived from the server secret, and it is bound to its search and params."""
+
+    def __init__(self, secret: bytes) -> None:
+        derived = hmac.new(secret, b"mdr search cursor", hashlib.sha256).digest()
+        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+
+    @staticmethod
+    def _query_of(search: str, params: dict[str, Any]) -> str:
+        return hashlib.sha256(orjson.dumps([search, params], option=orjson.OPT_SORT_KEYS)
+                              ).hexdigest()[:16]
+
+    def encode(self, search: str, params: dict[str, Any], key: str) -> str:
+        token = self._fernet.encrypt(orjson.dumps({"q": self._query_of(search, params),
+                                                   "k": key}))
+        return token.decode().rstrip("=")
+
+    def decode(self, cursor: str, search: str, params: dict[str, Any]) -> str:
+        try:
+            data = orjson.loads(self._fernet.decrypt(cursor + "=" * (-len(cursor) % 4)))
+            if data["q"] != self._query_of(search, params):
+                raise ValueError
+            return str(data["k"])
+        except (InvalidToken, ValueError, KeyError, TypeError):
+            raise InvalidInput("the cursor is not valid for this search",
+                               errors=[{"field": "cursor", "message": "invalid"}]) from None

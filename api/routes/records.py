@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
@@ -36,19 +36,19 @@ class LookupBody(TimeTravel):
                             description=f"1 to {MAX_BATCH} natural keys; answered in order.")
 
 
-class SearchBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SearchBody(TimeTravel):
     type: str = Field(description="A search type of the dataset (see its catalogue entry).")
-    params: dict[str, str | int] = Field(description="Values for the search type's fields.")
-    fields: list[str] | None = None
+    params: dict[str, str | int] = Field(description="Values for the search type's fields "
+                                         "(which the grant must include).")
     cursor: str | None = Field(default=None, description="next_cursor of the previous page.")
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
 
 
-class HistoryBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class HistoryBody(TimeTravel):
+    """``valid_at``: only versions valid on that date; ``recorded_at``: the history as
+    the repository knew it then."""
+
     key: str
-    fields: list[str] | None = None
 
 
 @router.post(":lookup", summary="Records by natural key (1 to 1,000), in order")
@@ -62,27 +62,43 @@ async def lookup(dataset: str, body: LookupBody, ctx: ReadContext = Depends(read
 async def search(dataset: str, body: SearchBody, ctx: ReadContext = Depends(read_context),
                  svc: RecordService = Depends(service)) -> Response:
     auth = svc.authorize(ctx.principal, dataset, ctx.purpose, body.fields)
-    return json_response(await svc.search(ctx, auth, body.type, params=body.params,
-                                          cursor=body.cursor, limit=body.limit))
+    return json_response(await svc.search(
+        ctx, auth, body.type, params=body.params, cursor=body.cursor, limit=body.limit,
+        valid_at=body.valid_at, recorded_at=body.recorded_at))
 
 
 @router.post(":history", summary="Every version of one record, along both time axes")
 async def history(dataset: str, body: HistoryBody, ctx: ReadContext = Depends(read_context),
                   svc: RecordService = Depends(service)) -> Response:
     auth = svc.authorize(ctx.principal, dataset, ctx.purpose, body.fields)
-    return json_response(await svc.history(ctx, auth, body.key))
+    return json_response(await svc.history(ctx, auth, body.key, body.valid_at,
+                                           body.recorded_at))
 
 
 #: The datasets a key may name in a URL; the others answer 400 personal-key-in-url.
 URL_KEYED_DATASETS = sorted(name for name, spec in DATASETS.items() if not spec.key_is_personal)
 
 
-@router.get("/{key}", summary="One record (datasets whose key is not a personal identifier)")
+def none_match(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 If-None-Match: ``*``, or a list of tags compared weakly (``W/`` aside)."""
+    if if_none_match is None:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    return etag in (tag.strip().removeprefix("W/") for tag in if_none_match.split(","))
+
+
+@router.get("/{key}", summary="One record (datasets whose key is not a personal identifier)",
+            responses={304: {"description": "Not modified: If-None-Match names the current "
+                             "ETag (the record, its flags and the fields served are unchanged)",
+                             "headers": {"ETag": {"schema": {"type": "string"}}}}})
 async def get_record(
-    key: str, request: Request,
+    key: str,
     dataset: str = Path(json_schema_extra={"enum": URL_KEYED_DATASETS}),
     fields: str | None = Query(default=None, description="Comma-separated field names."),
     valid_at: dt.date | None = None, recorded_at: dt.datetime | None = None,
+    if_none_match: str | None = Header(default=None, description="ETags of a copy held; "
+                                       "304 when one is current."),
     ctx: ReadContext = Depends(read_context), svc: RecordService = Depends(service),
 ) -> Response:
     if get_dataset(dataset).key_is_personal:
@@ -92,7 +108,7 @@ async def get_record(
     auth = svc.authorize(ctx.principal, dataset, ctx.purpose, wanted)
     record, etag = await svc.get_one(ctx, auth, key, valid_at, recorded_at)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if request.headers.get("if-none-match") == etag:
+    if none_match(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     body: dict[str, Any] = record
     return json_response(body, headers=headers)

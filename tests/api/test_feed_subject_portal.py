@@ -42,13 +42,20 @@ def test_change_feed_has_every_kind_only_granted_fields_and_a_stable_cursor(api,
     assert [e["kind"] for e in events].count("created") == 4
     assert {e["kind"] for e in events} == {"created", "changed", "ended", "corrected"}
     ended = next(e for e in events if e["kind"] == "ended")
-    assert ended["key"] == people[3]["rrn"] and ended["record"]["provenance"]["valid_to"]
+    assert ended["record"]["provenance"]["valid_to"]
     assert all(set(e["record"]["data"]) == {"name"} for e in events)
     assert "birth_date" not in str(events)
+    # The key is a field too: without rrn in the grant, no event names the person.
+    assert all("key" not in e and "key" not in e["record"] for e in events)
+    assert not any(p["rrn"] in str(events) for p in people)
     assert [e["event_id"] for e in events] == sorted(e["event_id"] for e in events)
     assert len(audit_rows(api_db, key_id)) == len(events)
     again = api.get(f"/v1/changes?dataset=resident&after={after}", headers=headers).json()
     assert again["events"] == [] and again["next_after"] == after
+    _, with_key = new_key(api_db, ["resident:rrn,name"])
+    keyed = api.get("/v1/changes?dataset=resident&after=0", headers=with_key).json()["events"]
+    ended = next(e for e in keyed if e["kind"] == "ended")
+    assert ended["key"] == ended["record"]["key"] == people[3]["rrn"]
 
 
 def test_change_feed_refuses_datasets_without_grant(api, api_db) -> None:

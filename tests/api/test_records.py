@@ -28,7 +28,10 @@ def test_lookup_in_order_with_not_found_and_granted_fields_only(api, api_db) -> 
     response = api.post(LOOKUP.format("resident"), json={"keys": keys}, headers=headers)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert [r["key"] for r in body["records"]] == [people[2]["rrn"], people[0]["rrn"]]
+    # In order; without rrn in the grant the records do not name their key.
+    assert [r["data"]["name"] for r in body["records"]] == [people[2]["name"], people[0]["name"]]
+    assert all("key" not in r for r in body["records"])
+    assert people[2]["rrn"] not in response.text and people[0]["rrn"] not in response.text
     assert body["not_found"] == ["9001011234568"]
     first = body["records"][0]
     assert set(first["data"]) == {"name", "birth_date"}
@@ -128,12 +131,12 @@ def test_get_by_key_with_etag_and_personal_keys_stay_out_of_urls(api, api_db) ->
 def test_search_keyset_pagination_and_fields(api, api_db) -> None:
     twins = [make("resident", name="김하나", birth_date=dt.date(1990, 5, 5)) for _ in range(5)]
     store(api_db, "resident", [*twins, make("resident")])
-    key_id, headers = new_key(api_db, ["resident:name,sex"])
+    key_id, headers = new_key(api_db, ["resident:rrn,name,birth_date,sex"])
     seen, cursor = [], None
     for _ in range(3):
         response = api.post("/v1/datasets/resident/records:search", headers=headers, json={
             "type": "name_birth_date", "params": {"name": "김하나", "birth_date": "1990-05-05"},
-            "limit": 2, "cursor": cursor})
+            "fields": ["name", "sex"], "limit": 2, "cursor": cursor})
         assert response.status_code == 200, response.text
         page = response.json()
         assert all(set(r["data"]) == {"name", "sex"} for r in page["records"])
@@ -253,7 +256,7 @@ def test_keyset_pages_stay_stable_while_a_sync_changes_data(api, api_db) -> None
                   status_date=None) for _ in range(6)]
     apply_snapshot(api_db, "resident", frame_of("resident", twins), source="t", sha256="p1",
                    as_of=dt.date(2026, 1, 1))
-    _, headers = new_key(api_db, ["resident:name"])
+    _, headers = new_key(api_db, ["resident:rrn,name,birth_date"])
     body = {"type": "name_birth_date", "params": {"name": "박둘", "birth_date": "1985-01-01"},
             "limit": 3}
     first = api.post("/v1/datasets/resident/records:search", headers=headers, json=body).json()

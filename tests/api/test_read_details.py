@@ -1,0 +1,111 @@
+"""Reads in detail: numbers as written, conditional GETs, flags on every view of a live
+record, and time travel on searches and histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from sync.service import apply_snapshot
+from tests.api.conftest import new_key, store
+from tests.factories import make
+from tests.sync.conftest import frame_of
+
+pytestmark = pytest.mark.db
+
+
+def test_decimals_are_written_positionally(api: TestClient, api_db: Engine) -> None:
+    corporations = [make("corporation", capital=Decimal(v)) for v in ("18000000", "12.50")]
+    store(api_db, "corporation", corporations)
+    _, headers = new_key(api_db, ["corporation"])
+    capitals = [api.get(f"/v1/datasets/corporation/records/{c['crn']}", headers=headers)
+                .json()["data"]["capital"] for c in corporations]
+    assert capitals == ["18000000", "12.50"]
+
+
+def test_if_none_match_compares_weakly_and_takes_lists_and_star(api: TestClient,
+                                                                api_db: Engine) -> None:
+    corporation = make("corporation")
+    store(api_db, "corporation", [corporation])
+    _, headers = new_key(api_db, ["corporation"])
+    url = f"/v1/datasets/corporation/records/{corporation['crn']}"
+    etag = api.get(url, headers=headers).headers["etag"]
+    for held in (etag, f"W/{etag}", f'"stale", {etag}', "*"):
+        response = api.get(url, headers={**headers, "If-None-Match": held})
+        assert response.status_code == 304, held
+        assert response.headers["etag"] == etag and response.content == b""
+    assert api.get(url, headers={**headers, "If-None-Match": '"stale"'}).status_code == 200
+
+
+def _flag(engine: Engine, dataset: str, key: str, field: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO field_flag (dataset, record_key, field, reason, raised_by)"
+                          " VALUES (:d, :k, :f, 'under review', 'steward-1')"),
+                     {"d": dataset, "k": key, "f": field})
+
+
+def test_flags_ride_on_the_live_version_in_history_and_the_change_feed(
+        api: TestClient, api_db: Engine) -> None:
+    person = make("resident", status="alive", status_date=None)
+    apply_snapshot(api_db, "resident", frame_of("resident", [person]), source="t",
+                   sha256="f1", as_of=dt.date(2026, 1, 1))
+    apply_snapshot(api_db, "resident", frame_of("resident", [{**person, "name": "새이름"}]),
+                   source="t", sha256="f2", as_of=dt.date(2026, 3, 1))
+    _flag(api_db, "resident", person["rrn"], "name")
+    _, headers = new_key(api_db, ["resident"])
+    versions = api.post("/v1/datasets/resident/records:history", headers=headers,
+                        json={"key": person["rrn"]}).json()["versions"]
+    live = [v for v in versions if v["provenance"]["superseded_at"] is None
+            and v["provenance"]["valid_to"] is None]
+    assert len(live) == 1 and [f["field"] for f in live[0]["flags"]] == ["name"]
+    assert all(v["flags"] == [] for v in versions if v is not live[0])
+    events = api.get("/v1/changes?dataset=resident", headers=headers).json()["events"]
+    changed = next(e for e in events if e["kind"] == "changed")
+    assert [f["field"] for f in changed["record"]["flags"]] == ["name"]
+    created = next(e for e in events if e["kind"] == "created")
+    assert created["record"]["flags"] == []  # that version is no longer live
+
+
+def test_search_and_history_travel_in_time(api: TestClient, api_db: Engine) -> None:
+    owner = make("resident")["rrn"]
+    car = make("vehicle", owner_id=owner, plate="12가3456")
+    apply_snapshot(api_db, "vehicle", frame_of("vehicle", [car]), source="t", sha256="v1",
+                   as_of=dt.date(2026, 1, 1))
+    with api_db.connect() as conn:
+        first_known = conn.execute(text("SELECT max(recorded_at) FROM vehicle_version")
+                                   ).scalar_one()
+    apply_snapshot(api_db, "vehicle", frame_of("vehicle", [{**car, "plate": "34나5678"}]),
+                   source="t", sha256="v2", as_of=dt.date(2026, 3, 1))
+    _, headers = new_key(api_db, ["vehicle"])
+
+    def by_plate(plate: str, **when: str) -> list[str]:
+        response = api.post("/v1/datasets/vehicle/records:search", headers=headers,
+                            json={"type": "by_plate", "params": {"plate": plate}, **when})
+        assert response.status_code == 200, response.text
+        return [r["data"]["plate"] for r in response.json()["records"]]
+
+    assert by_plate("12가3456") == []
+    assert by_plate("34나5678") == ["34나5678"]
+    assert by_plate("12가3456", valid_at="2026-02-01") == ["12가3456"]
+    assert by_plate("34나5678", valid_at="2026-02-01") == []
+    assert by_plate("34나5678", valid_at="2026-04-01",
+                    recorded_at=first_known.isoformat()) == [], "not yet known then"
+    assert by_plate("12가3456", valid_at="2026-04-01",
+                    recorded_at=first_known.isoformat()) == ["12가3456"]
+
+    def history(**when: str) -> list[tuple[str, str | None]]:
+        response = api.post("/v1/datasets/vehicle/records:history", headers=headers,
+                            json={"key": car["vin"], **when})
+        assert response.status_code == 200, response.text
+        return [(v["data"]["plate"], v["provenance"]["superseded_at"])
+                for v in response.json()["versions"]]
+
+    assert len(history()) == 3  # the first belief, its supersession, the change
+    assert [plate for plate, _ in history(valid_at="2026-04-01")] == ["12가3456", "34나5678"]
+    assert history(recorded_at=first_known.isoformat()) == [("12가3456", None)], \
+        "as known before the change: one version, not yet superseded"
