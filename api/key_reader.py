@@ -6,7 +6,10 @@ PostgreSQL. A request hands its keys to the process's :class:`KeyReader` and
 waits; a free reader lane reads every key waiting for a dataset in one statement,
 then releases those requests. Keys arriving while every lane is reading wait for
 the next free lane, so an idle server reads at once and statements grow with load
-(the same scheme as the access log's group commit).
+(the same scheme as the access log's group commit). Keys a statement misses may be
+read again by a second one on the same lane (for lookups: the versions valid today
+that a change dated after today has replaced or ended, api/records_service.py), so
+that reads of keys that exist cost one statement.
 
 Each lane holds a connection of its own (:mod:`mdr.db.held_connection`) that runs only
 the key lookup statements, with ``plan_cache_mode = force_generic_plan``: the planner
@@ -31,6 +34,7 @@ SERVER_SETTINGS = {"application_name": "mdr-api-lookup", "plan_cache_mode": "for
 
 Rows = dict[str, Any]
 _Waiting = list[tuple[list[str], "asyncio.Future[Rows]"]]
+_Statement = tuple[str, int, str | None]  # SQL, key position, SQL for keys it misses
 
 
 class KeyReader:
@@ -41,13 +45,15 @@ class KeyReader:
     def __init__(self, connect: Callable[[], Awaitable[Any]], lanes: int = 2) -> None:
         self._lanes = Lanes([HeldConnection(connect) for _ in range(max(1, lanes))],
                             self._dispatch)
-        self._pending: dict[tuple[str, int], _Waiting] = {}
+        self._pending: dict[_Statement, _Waiting] = {}
         self.statements = 0
 
-    def read(self, sql: str, key_position: int, keys: list[str]) -> asyncio.Future[Rows]:
-        """The rows of ``keys`` (and perhaps of other requests' keys), by key."""
+    def read(self, sql: str, key_position: int, keys: list[str],
+             misses_sql: str | None = None) -> asyncio.Future[Rows]:
+        """The rows of ``keys`` (and perhaps of other requests' keys), by key; keys that
+        ``sql`` does not find are read again with ``misses_sql``, when given."""
         future: asyncio.Future[Rows] = self._lanes.loop.create_future()
-        self._pending.setdefault((sql, key_position), []).append((keys, future))
+        self._pending.setdefault((sql, key_position, misses_sql), []).append((keys, future))
         self._dispatch()
         return future
 
@@ -61,11 +67,16 @@ class KeyReader:
             batch, self._pending = self._pending, {}
             self._lanes.start(partial(self._read, batch=batch))
 
-    async def _read(self, lane: HeldConnection, batch: dict[tuple[str, int], _Waiting]) -> None:
-        for (sql, key_position), waiting in batch.items():
+    async def _read(self, lane: HeldConnection, batch: dict[_Statement, _Waiting]) -> None:
+        for (sql, key_position, misses_sql), waiting in batch.items():
             keys = list({key for keys, _ in waiting for key in keys})
             try:
-                rows = await (await lane.get()).fetch(sql, keys)
+                connection = await lane.get()
+                rows = await connection.fetch(sql, keys)
+                if misses_sql is not None and len(rows) < len(keys):
+                    found_keys = {row[key_position] for row in rows}
+                    rows += await connection.fetch(
+                        misses_sql, [key for key in keys if key not in found_keys])
             except Exception as exc:
                 log.warning("key lookup failed: %s", type(exc).__name__)
                 _fail(waiting, exc)

@@ -92,6 +92,10 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
+#: Today's date where the records are kept (as a sync's default as-of date).
+TODAY = "(now() AT TIME ZONE 'Asia/Seoul')::date"
+
+
 class _Queries:
     """SQL for one dataset, built once from its spec."""
 
@@ -104,10 +108,24 @@ class _Queries:
             f"FROM field_flag f WHERE f.dataset = '{spec.name}' AND f.record_key = r.{key} "
             "AND f.cleared_at IS NULL) AS open_flags"
         )
-        # Live records with their flags; lookups and searches add their conditions.
+        # Records valid today, with their flags; lookups and searches add their conditions
+        # to both parts. The current table holds each key's latest version; while a sync
+        # dated after today is pending (a change announced ahead), that version may not
+        # be valid yet, and the version valid today, which it replaces or ends, is not in
+        # the current table. The second part finds those; it runs only while such a
+        # sync exists (one probe of an index, evaluated once per statement).
         self.search = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
-                       f"recorded_at, batch_id, {flags} FROM {cur} r WHERE ")
-        self.current = f"{self.search}{key} = ANY($1::text[])"
+                       f"recorded_at, batch_id, {flags} FROM {cur} r WHERE valid_from <= "
+                       f"{TODAY} AND ")
+        self.search_pending = (
+            f"SELECT {cols}, version_id, valid_from, valid_to, recorded_at, batch_id, {flags} "
+            f"FROM {ver} r WHERE (SELECT max(as_of) FROM sync_batch WHERE dataset = "
+            f"'{spec.name}' AND status = 'applied') > {TODAY} AND superseded_at IS NULL "
+            f"AND valid_from <= {TODAY} AND valid_to > {TODAY} AND "
+        )
+        keys = f"{key} = ANY($1::text[])"
+        # Lookups read the second part only for the keys the first misses.
+        self.current, self.current_pending = f"{self.search}{keys}", f"{self.search_pending}{keys}"
         # The version of each key as of a date ($1) and a time ($2), for searches in the
         # past; without the current table's search indexes (time travel is rare).
         self.search_as_of = (
@@ -134,8 +152,8 @@ class _Queries:
             f"SELECT {cols}, version_id, valid_from, valid_to, recorded_at, superseded_at, "
             f"batch_id, {flags} FROM {ver} r WHERE version_id = ANY($1::bigint[])"
         )
-        self.page = (f"SELECT {cols}, version_id, valid_from, NULL::date AS valid_to, "
-                     f"recorded_at, batch_id FROM {cur} ORDER BY {key} LIMIT $1 OFFSET $2")
+        self.page = (f"SELECT * FROM ({self.search}true UNION ALL {self.search_pending}true) "
+                     f"AS today ORDER BY {key} LIMIT $1 OFFSET $2")
         self.key = key
         self.key_position = spec.field_names.index(spec.key)
         self.identifiers = [f.name for f in spec.fields if f.pii is PII.UNIQUE_IDENTIFIER]
@@ -328,7 +346,7 @@ class RecordService:
         q = self.queries(auth.spec)
         if valid_at is None and recorded_at is None:
             # Together with other requests' keys: the rows may hold more than asked for.
-            return await self.reader.read(q.current, q.key_position, keys)
+            return await self.reader.read(q.current, q.key_position, keys, q.current_pending)
         rows = await self.pool.fetch(q.as_of, keys, *_as_of(valid_at, recorded_at))
         return {row[auth.spec.key]: row for row in rows}
 
@@ -405,10 +423,8 @@ class RecordService:
         q = self.queries(spec)
         clauses: list[str] = []
         args: list[Any] = []
-        if valid_at is None and recorded_at is None:
-            select, order = q.search, q.key
-        else:
-            select, order = q.search_as_of, f"{q.key}, recorded_at DESC"
+        today = valid_at is None and recorded_at is None
+        if not today:
             args.extend(_as_of(valid_at, recorded_at))
         for position, field in enumerate(search.fields):
             value = search_value(spec, field, params[field], name=f"params.{field}")
@@ -427,8 +443,14 @@ class RecordService:
             args.append(after)
             clauses.append(f"{q.key} > ${len(args)}")
         args.append(limit + 1)
-        rows = await self.pool.fetch(
-            f"{select}{' AND '.join(clauses)} ORDER BY {order} LIMIT ${len(args)}", *args)
+        where, limit_to = " AND ".join(clauses), f"LIMIT ${len(args)}"
+        if today:
+            sql = (f"SELECT * FROM (({q.search}{where} ORDER BY {q.key} {limit_to}) UNION ALL "
+                   f"({q.search_pending}{where} ORDER BY {q.key} {limit_to})) AS found "
+                   f"ORDER BY {q.key} {limit_to}")
+        else:
+            sql = f"{q.search_as_of}{where} ORDER BY {q.key}, recorded_at DESC {limit_to}"
+        rows = await self.pool.fetch(sql, *args)
         page, more = list(rows[:limit]), len(rows) > limit
         await self.record_access(ctx, auth, page)
         return {

@@ -51,6 +51,9 @@ sync_batch = Table(
     ),
     Index("ix_sync_batch_dataset_started", "dataset", "started_at"),
     Index("ix_sync_batch_dataset_sha256", "dataset", "sha256"),
+    # Whether a dataset has changes dated after today (api/records_service.py).
+    Index("ix_sync_batch_dataset_applied_as_of", "dataset", "as_of",
+          postgresql_where=text("status = 'applied'")),
 )
 
 # One row per applied change, written in the transaction that applies it. The

@@ -109,3 +109,51 @@ def test_search_and_history_travel_in_time(api: TestClient, api_db: Engine) -> N
     assert [plate for plate, _ in history(valid_at="2026-04-01")] == ["12가3456", "34나5678"]
     assert history(recorded_at=first_known.isoformat()) == [("12가3456", None)], \
         "as known before the change: one version, not yet superseded"
+
+
+def test_a_change_dated_after_today_is_not_read_before_its_day(api: TestClient,
+                                                               api_db: Engine) -> None:
+    owner = make("resident")["rrn"]
+    renamed, ending, steady = (make("vehicle", owner_id=owner, plate=plate)
+                               for plate in ("12가3456", "23나4567", "34다5678"))
+    apply_snapshot(api_db, "vehicle", frame_of("vehicle", [renamed, ending, steady]),
+                   source="t", sha256="d1", as_of=dt.date(2026, 1, 1))
+    ahead = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date() + dt.timedelta(days=10)
+    # Announced today, effective in ten days: a new plate, and one vehicle deregistered.
+    apply_snapshot(api_db, "vehicle", frame_of("vehicle", [{**renamed, "plate": "99가9999"},
+                                                           steady]),
+                   source="t", sha256="d2", as_of=ahead)
+    _, headers = new_key(api_db, ["vehicle"])
+
+    def plates(keys: list[str], **when: str) -> list[str]:
+        response = api.post("/v1/datasets/vehicle/records:lookup", headers=headers,
+                            json={"keys": keys, **when})
+        assert response.status_code == 200, response.text
+        return [r["data"]["plate"] for r in response.json()["records"]]
+
+    every = [renamed["vin"], ending["vin"], steady["vin"]]
+    assert plates(every) == ["12가3456", "23나4567", "34다5678"]
+    assert plates(every, valid_at=ahead.isoformat()) == ["99가9999", "34다5678"]
+    record = api.get(f"/v1/datasets/vehicle/records/{renamed['vin']}", headers=headers).json()
+    assert record["data"]["plate"] == "12가3456"
+    assert record["provenance"]["valid_to"] == ahead.isoformat()
+
+    def by_plate(plate: str) -> list[str]:
+        response = api.post("/v1/datasets/vehicle/records:search", headers=headers,
+                            json={"type": "by_plate", "params": {"plate": plate}})
+        assert response.status_code == 200, response.text
+        return [r["key"] for r in response.json()["records"]]
+
+    assert by_plate("12가3456") == [renamed["vin"]]
+    assert by_plate("23나4567") == [ending["vin"]]
+    assert by_plate("99가9999") == []
+    owned = api.post("/v1/datasets/vehicle/records:search", headers=headers, json={
+        "type": "by_owner", "params": {"owner_id": owner}, "limit": 2}).json()
+    rest = api.post("/v1/datasets/vehicle/records:search", headers=headers, json={
+        "type": "by_owner", "params": {"owner_id": owner},
+        "cursor": owned["next_cursor"]}).json()
+    assert sorted(r["key"] for r in owned["records"] + rest["records"]) == sorted(every)
+    portal = api.get(f"/v1/portal/vehicle?serviceKey={headers['Authorization'][7:]}"
+                     "&numOfRows=10&purpose=verification").json()
+    assert sorted(i["plate"] for i in portal["response"]["body"]["items"]["item"]) == [
+        "12가3456", "23나4567", "34다5678"]
