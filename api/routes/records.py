@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from api.answers import HistoryAnswer, LookupAnswer, Record, SearchAnswer, documented
 from api.deps_access import read_context, service
 from api.json import json_response
 from api.records_service import MAX_BATCH, MAX_PAGE, ReadContext, RecordService
@@ -51,14 +52,16 @@ class HistoryBody(TimeTravel):
     key: str
 
 
-@router.post(":lookup", summary="Records by natural key (1 to 1,000), in order")
+@router.post(":lookup", summary="Records by natural key (1 to 1,000), in order",
+             responses=documented(LookupAnswer, "Found records and the keys not found"))
 async def lookup(dataset: str, body: LookupBody, ctx: ReadContext = Depends(read_context),
                  svc: RecordService = Depends(service)) -> Response:
     auth = svc.authorize(ctx.principal, dataset, ctx.purpose, body.fields)
     return json_response(await svc.lookup(ctx, auth, body.keys, body.valid_at, body.recorded_at))
 
 
-@router.post(":search", summary="Search by a declared search type, keyset-paginated")
+@router.post(":search", summary="Search by a declared search type, keyset-paginated",
+             responses=documented(SearchAnswer, "A page of records, in key order"))
 async def search(dataset: str, body: SearchBody, ctx: ReadContext = Depends(read_context),
                  svc: RecordService = Depends(service)) -> Response:
     auth = svc.authorize(ctx.principal, dataset, ctx.purpose, body.fields)
@@ -67,7 +70,8 @@ async def search(dataset: str, body: SearchBody, ctx: ReadContext = Depends(read
         valid_at=body.valid_at, recorded_at=body.recorded_at))
 
 
-@router.post(":history", summary="Every version of one record, along both time axes")
+@router.post(":history", summary="Every version of one record, along both time axes",
+             responses=documented(HistoryAnswer, "The versions, by validity then recording"))
 async def history(dataset: str, body: HistoryBody, ctx: ReadContext = Depends(read_context),
                   svc: RecordService = Depends(service)) -> Response:
     auth = svc.authorize(ctx.principal, dataset, ctx.purpose, body.fields)
@@ -88,10 +92,13 @@ def none_match(if_none_match: str | None, etag: str) -> bool:
     return etag in (tag.strip().removeprefix("W/") for tag in if_none_match.split(","))
 
 
+NOT_MODIFIED = {"description": "Not modified: If-None-Match names the current ETag (the "
+                "record, its flags and the fields served are unchanged)",
+                "headers": {"ETag": {"schema": {"type": "string"}}}}
+
+
 @router.get("/{key}", summary="One record (datasets whose key is not a personal identifier)",
-            responses={304: {"description": "Not modified: If-None-Match names the current "
-                             "ETag (the record, its flags and the fields served are unchanged)",
-                             "headers": {"ETag": {"schema": {"type": "string"}}}}})
+            responses={**documented(Record, "The record, with its ETag"), 304: NOT_MODIFIED})
 async def get_record(
     key: str,
     dataset: str = Path(json_schema_extra={"enum": URL_KEYED_DATASETS}),

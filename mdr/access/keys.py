@@ -103,11 +103,14 @@ def create_key(
 def list_keys(session: Session) -> list[dict[str, Any]]:
     keys = session.execute(select(api_key).order_by(api_key.c.created_at)).mappings().all()
     grants = session.execute(select(access_grant)).mappings().all()
+    now = dt.datetime.now(dt.UTC)
     return [
         {
             "key_id": k["key_id"],
             "agency": k["agency_code"],
             "label": k["label"],
+            "state": "revoked" if k["revoked_at"] else "expired"
+            if k["expires_at"] is not None and k["expires_at"] <= now else "active",
             "created_at": k["created_at"].isoformat(),
             "expires_at": k["expires_at"].isoformat() if k["expires_at"] else None,
             "revoked_at": k["revoked_at"].isoformat() if k["revoked_at"] else None,

@@ -67,8 +67,10 @@ def list_command(as_json: JsonOption = False) -> None:
     for column in ("key", "agency", "grants", "purposes", "state"):
         table.add_column(column)
     for k in keys:
-        state = "revoked" if k["revoked_at"] else f"expires {k['expires_at'][:10]}" \
-            if k["expires_at"] else "active"
+        state = k["state"] if k["state"] != "active" or not k["expires_at"] \
+            else f"active, expires {k['expires_at'][:10]}"
+        if k["state"] == "expired":
+            state = f"expired {k['expires_at'][:10]}"
         grants = ", ".join(g["dataset"] + (":" + ",".join(g["fields"]) if g["fields"] else "")
                            for g in k["grants"])
         purposes = ", ".join(sorted({p for g in k["grants"] for p in g["purposes"]}))

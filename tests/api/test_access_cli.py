@@ -37,8 +37,17 @@ def test_keys_create_list_revoke(cli, api, api_db) -> None:
     assert {g["dataset"]: g["fields"] for g in mine["grants"]} == {
         "vehicle": ["plate", "make"], "resident": ["name"]}
     assert doc["key"] not in json.dumps(listed), "the key itself is never listed"
+    assert mine["state"] == "active"
     assert cli.invoke(app, ["keys", "revoke", doc["key_id"]]).exit_code == 0
     assert cli.invoke(app, ["keys", "revoke", doc["key_id"]]).exit_code == 1
+    lapsed = json.loads(cli.invoke(app, [
+        "keys", "create", "--agency", "MOLIT-CAR", "--grant", "vehicle", "--purpose", "p",
+        "--expires", "2020-01-01", "--json"]).stdout)
+    states = {k["key_id"]: k["state"] for k in json.loads(
+        cli.invoke(app, ["keys", "list", "--json"]).stdout)["keys"]}
+    assert (states[doc["key_id"]], states[lapsed["key_id"]]) == ("revoked", "expired")
+    table = cli.invoke(app, ["keys", "list"]).stdout
+    assert "expired" in table  # the narrow test console wraps the date
 
 
 def test_keys_create_rejects_unknown_fields(cli) -> None:

@@ -157,3 +157,33 @@ def test_a_change_dated_after_today_is_not_read_before_its_day(api: TestClient,
                      "&numOfRows=10&purpose=verification").json()
     assert sorted(i["plate"] for i in portal["response"]["body"]["items"]["item"]) == [
         "12가3456", "23나4567", "34다5678"]
+
+
+def test_answers_match_their_documented_shapes(api: TestClient, api_db: Engine) -> None:
+    from api.answers import ChangesAnswer, HistoryAnswer, LookupAnswer, Record, SearchAnswer
+
+    person = make("resident", status="alive", status_date=None)
+    apply_snapshot(api_db, "resident", frame_of("resident", [person]), source="t",
+                   sha256="s1", as_of=dt.date(2026, 1, 1))
+    _flag(api_db, "resident", person["rrn"], "name")
+    corporation = make("corporation")
+    store(api_db, "corporation", [corporation])
+    for grant in (["resident", "corporation"], ["resident:name", "corporation:name"]):
+        _, headers = new_key(api_db, grant)
+        post = {"headers": headers}
+        LookupAnswer.model_validate(api.post(
+            "/v1/datasets/resident/records:lookup", json={"keys": [person["rrn"], "x"]},
+            **post).json())
+        SearchAnswer.model_validate(api.post(
+            "/v1/datasets/corporation/records:search",
+            json={"type": "by_name", "params": {"name": corporation["name"]}}, **post).json())
+        HistoryAnswer.model_validate(api.post(
+            "/v1/datasets/resident/records:history", json={"key": person["rrn"]},
+            **post).json())
+        ChangesAnswer.model_validate(api.get("/v1/changes?dataset=resident", **post).json())
+        Record.model_validate(api.get(f"/v1/datasets/corporation/records/{corporation['crn']}",
+                                      **post).json())
+    paths = api.get("/openapi.json").json()["paths"]
+    lookup = paths["/v1/datasets/{dataset}/records:lookup"]["post"]["responses"]["200"]
+    assert lookup["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/LookupAnswer"}
