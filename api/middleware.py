@@ -11,7 +11,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import mdr_problem, public_path, unexpected_response
-from mdr.errors import PayloadTooLarge
+from mdr.errors import PERSONAL_NUMBER, PayloadTooLarge
 from mdr.logging import request_id_var
 
 access_log = logging.getLogger("mdr.access")
@@ -44,7 +44,8 @@ def request_id_of(scope: Scope) -> str:
 def request_id_for(given: bytes | None) -> str:
     """The caller's well-formed ``X-Request-ID``, or a new one: 32 hex digits, a random
     prefix per process and a serial (a uuid4 per request cost a system call)."""
-    if given is not None and _VALID_ID.match(text := given.decode("latin-1")):
+    if given is not None and _VALID_ID.match(text := given.decode("latin-1")) \
+            and not PERSONAL_NUMBER.search(text):  # it is logged and echoed
         return text
     return _request_ids.new()
 
@@ -115,6 +116,18 @@ def body_too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"the request body exceeds {limit} bytes")
 
 
+def _replay(chunks: list[bytes], last: Message | None, receive: Receive) -> Receive:
+    """A receive that gives a body already read (or the message that ended the read),
+    then what the connection says next."""
+    pending: list[Message] = [{"type": "http.request", "body": b"".join(chunks),
+                               "more_body": False}] if last is None else [last]
+
+    async def replayed() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replayed
+
+
 class BodyLimitMiddleware:
     """Refuse request bodies over the limit with 413 (by header, and while streaming).
 
@@ -130,9 +143,27 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_upload_bytes if scope["path"] in self.upload_paths else self.default_max
+        upload = scope["path"] in self.upload_paths
+        limit = self.max_upload_bytes if upload else self.default_max
         if declared_too_large(scope, limit):
             await self._refuse(scope, receive, send, limit)
+            return
+        if not upload and not any(k == b"content-length" for k, _ in scope["headers"]):
+            # A chunked body is read whole first (it is small by the limit): an error
+            # raised while FastAPI reads a body would reach the caller as a 400.
+            chunks, size, more = [], 0, True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    await self.app(scope, _replay([], message, receive), send)
+                    return
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                more = message.get("more_body", False)
+                if size > limit:
+                    await self._refuse(scope, receive, send, limit)
+                    return
+            await self.app(scope, _replay(chunks, None, receive), send)
             return
         seen = 0
 

@@ -14,7 +14,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from mdr.errors import (
     RateLimited,
     RecordNotFound,
     Unauthorized,
+    shown,
 )
 
 MAX_BATCH = 1000
@@ -79,19 +79,15 @@ class Authorized:
 _POSITIONS: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
 
 
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
-
-
 def _echoable(names: list[str]) -> list[str]:
-    """Names to repeat in an error: a name that is no identifier-like word (it could be
-    a personal identifier put in the wrong place) is not repeated."""
-    return [name if _NAME.fullmatch(name) else "(a value that is not a name)" for name in names]
+    return [shown(name) for name in names]
 
 
 def _q(name: str) -> str:
     return f'"{name}"'
 
 
+KOREA = dt.timezone(dt.timedelta(hours=9))
 #: Today's date where the records are kept (as a sync's default as-of date).
 TODAY = "(now() AT TIME ZONE 'Asia/Seoul')::date"
 
@@ -261,7 +257,7 @@ class RecordService:
             raise InvalidInput("declare the purpose of the request in the X-Purpose header",
                                errors=[{"field": "X-Purpose", "message": "required"}])
         if purpose not in grant.purposes:
-            raise PurposeNotGranted(f"purpose {purpose!r} is not granted for {dataset}; "
+            raise PurposeNotGranted(f"purpose {shown(purpose)!r} is not granted for {dataset}; "
                                     f"granted: {', '.join(sorted(grant.purposes))}")
         allowed = spec.field_names if grant.fields is None else tuple(
             f for f in spec.field_names if f in grant.fields)
@@ -285,8 +281,11 @@ class RecordService:
     # -- shaping and auditing ---------------------------------------------------------
     @classmethod
     def _live_flags(cls, row: Any) -> list[dict[str, Any]] | None:
-        """Open flags concern a record's live data: its live version carries them."""
-        live = row["superseded_at"] is None and row["valid_to"] is None
+        """Open flags concern the record as it is: the version believed and valid today
+        carries them (not one dated later, nor one that has ended)."""
+        today = dt.datetime.now(KOREA).date()
+        live = row["superseded_at"] is None and row["valid_from"] <= today and (
+            row["valid_to"] is None or row["valid_to"] > today)
         return cls._open_flags(row) if live else None
 
     @staticmethod
@@ -438,7 +437,11 @@ class RecordService:
                 clauses.append(f"{_q(field)} LIKE {ref} || '%'")
             else:
                 clauses.append(f"{_q(field)} = {ref}{_cast(spec, field)}")
-        after = self.cursors.decode(cursor, search.name, params) if cursor else None
+        # A cursor belongs to its dataset, search, params and the time it reads as of.
+        query = {"dataset": spec.name, "params": params,
+                 "valid_at": valid_at and valid_at.isoformat(),
+                 "recorded_at": recorded_at and recorded_at.isoformat()}
+        after = self.cursors.decode(cursor, search.name, query) if cursor else None
         if after is not None:
             args.append(after)
             clauses.append(f"{q.key} > ${len(args)}")
@@ -455,7 +458,7 @@ class RecordService:
         await self.record_access(ctx, auth, page)
         return {
             "records": [self.shape(auth, r, self._open_flags(r)) for r in page],
-            "next_cursor": self.cursors.encode(search.name, params, page[-1][spec.key])
+            "next_cursor": self.cursors.encode(search.name, query, page[-1][spec.key])
             if more else None,
         }
 
@@ -465,7 +468,8 @@ class RecordService:
         granted = [d for d, g in ctx.principal.grants.items()
                    if d not in ROLES and ctx.purpose in g.purposes]
         if dataset is None and not granted and ctx.purpose:
-            raise PurposeNotGranted(f"purpose {ctx.purpose!r} is not granted for any dataset")
+            raise PurposeNotGranted(f"purpose {shown(ctx.purpose)!r} is not granted for any "
+                                    "dataset")
         if dataset is not None:
             if dataset not in ctx.principal.grants:
                 get_dataset(dataset)
@@ -521,9 +525,6 @@ class RecordService:
         return [self.shape(auth, r, None)["data"] for r in rows], int(total)
 
 
-KOREA = dt.timezone(dt.timedelta(hours=9))
-
-
 def _as_of(valid_at: dt.date | None,
            recorded_at: dt.datetime | None) -> tuple[dt.date, dt.datetime]:
     """The date and time a read is as of: now as known now by default, and a time alone
@@ -535,26 +536,26 @@ def _as_of(valid_at: dt.date | None,
 class Cursors:
     """Search cursors, opaque to the caller: a cursor names the last key of a page (a
     personal identifier, for residents), so it is encrypted and authenticated with
-    a key derived from the server secret, and it is bound to its search and params."""
+    a key derived from the server secret, and it is bound to the query it pages."""
 
     def __init__(self, secret: bytes) -> None:
         derived = hmac.new(secret, b"mdr search cursor", hashlib.sha256).digest()
         self._fernet = Fernet(base64.urlsafe_b64encode(derived))
 
     @staticmethod
-    def _query_of(search: str, params: dict[str, Any]) -> str:
-        return hashlib.sha256(orjson.dumps([search, params], option=orjson.OPT_SORT_KEYS)
+    def _query_of(search: str, query: dict[str, Any]) -> str:
+        return hashlib.sha256(orjson.dumps([search, query], option=orjson.OPT_SORT_KEYS)
                               ).hexdigest()[:16]
 
-    def encode(self, search: str, params: dict[str, Any], key: str) -> str:
-        token = self._fernet.encrypt(orjson.dumps({"q": self._query_of(search, params),
+    def encode(self, search: str, query: dict[str, Any], key: str) -> str:
+        token = self._fernet.encrypt(orjson.dumps({"q": self._query_of(search, query),
                                                    "k": key}))
         return token.decode().rstrip("=")
 
-    def decode(self, cursor: str, search: str, params: dict[str, Any]) -> str:
+    def decode(self, cursor: str, search: str, query: dict[str, Any]) -> str:
         try:
             data = orjson.loads(self._fernet.decrypt(cursor + "=" * (-len(cursor) % 4)))
-            if data["q"] != self._query_of(search, params):
+            if data["q"] != self._query_of(search, query):
                 raise ValueError
             return str(data["k"])
         except (InvalidToken, ValueError, KeyError, TypeError):

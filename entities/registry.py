@@ -31,7 +31,7 @@ from entities import (
     workplace,
 )
 from entities.spec import DatasetSpec
-from mdr.errors import UnknownDataset
+from mdr.errors import UnknownDataset, shown
 
 DATASETS: dict[str, DatasetSpec] = {
     module.SPEC.name: module.SPEC
@@ -66,7 +66,7 @@ def get_dataset(name: str) -> DatasetSpec:
         return DATASETS[name]
     except KeyError:
         raise UnknownDataset(
-            f"unknown dataset {name!r}; valid names: {', '.join(DATASETS)}",
-            dataset=name,
+            f"unknown dataset {shown(name)!r}; valid names: {', '.join(DATASETS)}",
+            dataset=shown(name),
             valid=list(DATASETS),
         ) from None

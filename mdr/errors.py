@@ -8,9 +8,24 @@ line. Messages must never contain personal identifiers.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 PROBLEM_BASE = "https://mdr.go.kr/problems/"
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,62}")
+#: Thirteen digits, a hyphen allowed after six: the form of resident and foreigner
+#: registration numbers.
+PERSONAL_NUMBER = re.compile(r"\d{6}-?\d{7}")
+
+
+def shown(value: str) -> str:
+    """A caller's value as an error may repeat it: a name (of a dataset, field, search,
+    purpose) as sent, anything else not at all, since it could be a personal identifier
+    put in the wrong place."""
+    if _NAME.fullmatch(value) and not PERSONAL_NUMBER.search(value):
+        return value
+    return "(a value that is not a name)"
 
 
 class MdrError(Exception):

@@ -129,11 +129,16 @@ Purpose = Annotated[str | None, Query(
     WithJsonSchema({"type": "string"})]
 
 
+#: Characters XML 1.0 cannot carry at all, even escaped; a text holding one (a control
+#: character in a source file) gets U+FFFD in its place, so the document stays well-formed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml(value: Any, tag: str) -> str:
     if isinstance(value, dict):
         inner = "".join(_xml_members(v, k) for k, v in value.items())
     else:
-        inner = escape("" if value is None else plain_text(value))
+        inner = _NOT_XML.sub("\ufffd", escape("" if value is None else plain_text(value)))
     return f"<{tag}>{inner}</{tag}>"
 
 

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import time
 
 from entities.identifiers import normalize
@@ -50,8 +51,11 @@ def verify_token(secret: bytes, token: str) -> str:
         raise Unauthorized("the subject token is not valid")
     try:
         claims = json.loads(_unb64(payload))
-        sub, exp = str(claims["sub"]), int(claims["exp"])
-    except (ValueError, KeyError, TypeError):
+        sub, exp = claims["sub"], claims["exp"]
+        if not isinstance(sub, str) or isinstance(exp, bool) or not isinstance(
+                exp, int | float) or not math.isfinite(exp):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, OverflowError):
         raise Unauthorized("the subject token is malformed") from None
     if exp < time.time():
         raise Unauthorized("the subject token has expired")

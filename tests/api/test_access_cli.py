@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 import pytest
@@ -54,6 +56,19 @@ def test_keys_create_rejects_unknown_fields(cli) -> None:
     result = cli.invoke(app, ["keys", "create", "--agency", "X", "--grant", "vehicle:colour",
                               "--purpose", "p"])
     assert result.exit_code != 0
+
+
+@pytest.mark.parametrize("claims", [
+    {"sub": "x", "exp": 1e400}, {"sub": ["a"], "exp": 2**40}, {"sub": "x", "exp": True},
+    {"sub": "x", "exp": "soon"}, {"sub": "x"}, [1, 2]])
+def test_a_signed_but_malformed_subject_token_is_refused(claims: object) -> None:
+    from mdr.access.subjects import _b64
+    from mdr.errors import Unauthorized
+
+    payload = _b64(json.dumps(claims).encode())
+    signature = _b64(hmac.new(b"s", payload.encode(), hashlib.sha256).digest())
+    with pytest.raises(Unauthorized, match="malformed"):
+        verify_token(b"s", f"{payload}.{signature}")
 
 
 def test_subject_token_and_audit_verify(cli) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,9 @@ def test_a_cursor_hides_its_key_and_belongs_to_its_search(api: TestClient,
     elsewhere = api.post(SEARCH.format("vehicle"), headers=headers,
                          json=_by_owner(other, cursor=cursor))
     assert elsewhere.status_code == 422 and elsewhere.json()["errors"][0]["field"] == "cursor"
+    another_day = api.post(SEARCH.format("vehicle"), headers=headers,
+                           json=_by_owner(owner, cursor=cursor, valid_at="2026-01-01"))
+    assert another_day.status_code == 422
     forged = api.post(SEARCH.format("vehicle"), headers=headers,
                       json=_by_owner(owner, cursor=cursor[:-4] + "AAAA"))
     assert forged.status_code == 422
@@ -150,3 +154,46 @@ def test_the_request_log_never_shows_an_identifier_in_a_path(
     assert len(lines) == 2, lines
     assert all("/v1/datasets/resident/records/{redacted} 400" in line for line in lines), lines
     assert not any(person["rrn"][:6] in line for line in lines)
+
+
+def test_identifiers_in_names_headers_and_queries_are_not_repeated(api: TestClient,
+                                                                   api_db: Engine) -> None:
+    rrn = make("resident")["rrn"]
+    dashed = rrn[:6] + "-" + rrn[6:]
+    _, headers = new_key(api_db, ["resident"])
+    for answer in (api.get(f"/v1/datasets/{rrn}/records/x", headers=headers),
+                   api.get(f"/v1/datasets/{dashed}", headers=headers),
+                   api.get(f"/v1/changes?dataset={rrn}", headers=headers)):
+        assert answer.status_code == 404, answer.text
+        assert answer.json()["type"].endswith("/unknown-dataset")
+        assert rrn[:6] not in answer.text
+    echoed = api.get("/v1/datasets", headers={"X-Request-ID": f"rrn-{dashed}"})
+    assert rrn[:6] not in echoed.headers["x-request-id"]
+    kept = api.get("/v1/datasets", headers={"X-Request-ID": "trace-42"})
+    assert kept.headers["x-request-id"] == "trace-42"
+    purpose = api.post("/v1/datasets/resident/records:lookup", json={"keys": [rrn]},
+                       headers={**headers, "X-Purpose": rrn})
+    assert purpose.status_code == 403 and rrn not in purpose.text
+
+
+@pytest.mark.parametrize("route", ["records:search", "records:history", "records:lookup"])
+def test_a_chunked_body_over_the_limit_is_a_413(api_db: Engine, api_url: str, tmp_path: Path,
+                                                route: str) -> None:
+    _, headers = new_key(api_db, ["resident"])
+    headers["Content-Type"] = "application/json"
+    app = create_app(api_settings(tmp_path, max_request_bytes=2000),
+                     Database(api_url, embedded=False))
+
+    def chunks() -> Iterator[bytes]:  # no content-length: sent chunked
+        yield b'{"key": "'
+        yield b"x" * 3000
+        yield b'"}'
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.post(f"/v1/datasets/resident/{route}", headers=headers,
+                               content=chunks())
+        assert response.status_code == 413, response.text
+        assert response.json()["type"].endswith("/payload-too-large")
+        small = client.post("/v1/datasets/resident/records:history", headers=headers,
+                            content=iter([b'{"key": ', b'"9001011234568"}']))
+        assert small.status_code == 404, small.text  # read whole, then answered

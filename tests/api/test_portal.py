@@ -194,3 +194,11 @@ def test_portal_openapi_documents_the_parameter_constraints(api) -> None:
         assert "resultCode 10" in params[name]["description"]
     assert "resultCode 30" in params["serviceKey"]["description"]
     assert {"400", "401", "403", "429"} <= set(operation["responses"])
+
+
+def test_portal_xml_stays_well_formed_around_control_characters(api, api_db) -> None:
+    store(api_db, "goods", [make("goods", specification="10\x01kg\x0bbox\tA")])
+    _, key = portal_key(api_db, ["goods"])
+    response = api.get(PORTAL.format("goods") + f"?serviceKey={key}&_type=xml")
+    item = ET.fromstring(response.content).find("body/items/item")
+    assert item is not None and item.findtext("specification") == "10\ufffdkg\ufffdbox\tA"

@@ -153,6 +153,12 @@ def test_a_change_dated_after_today_is_not_read_before_its_day(api: TestClient,
         "type": "by_owner", "params": {"owner_id": owner},
         "cursor": owned["next_cursor"]}).json()
     assert sorted(r["key"] for r in owned["records"] + rest["records"]) == sorted(every)
+    _flag(api_db, "vehicle", renamed["vin"], "plate")
+    versions = api.post("/v1/datasets/vehicle/records:history", headers=headers,
+                        json={"key": renamed["vin"]}).json()["versions"]
+    flagged = {v["data"]["plate"]: [f["field"] for f in v["flags"]] for v in versions
+               if v["provenance"]["superseded_at"] is None}
+    assert flagged == {"12가3456": ["plate"], "99가9999": []}, "flags go with today's version"
     portal = api.get(f"/v1/portal/vehicle?serviceKey={headers['Authorization'][7:]}"
                      "&numOfRows=10&purpose=verification").json()
     assert sorted(i["plate"] for i in portal["response"]["body"]["items"]["item"]) == [
