@@ -78,10 +78,11 @@ ENVELOPE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "Records in the portal envelope (JSON, or XML with type=xml)",
           **_ENVELOPE},
     **{status: {"description": description, **_ENVELOPE} for status, description in (
-        (400, "Invalid request parameter (resultCode 10) or dataset not offered (12)"),
+        (400, "Invalid request parameter (resultCode 10)"),
         (401, "Service key missing or not registered (resultCode 30)"),
         (403, "Service access denied (resultCode 20)"),
-        (404, "No such service (resultCode 12)"),
+        (404, "No such service: an unknown dataset, or one keyed by a personal identifier "
+               "(resultCode 12)"),
         (429, "Request limit exceeded (resultCode 22); see Retry-After"),
     )},
 }
@@ -222,8 +223,10 @@ async def portal(
                                           "pageNo": page or DEFAULT_PAGE_NO, "totalCount": 0}}}
         retry_after = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-        # The portal's clients read resultCode; invalid input is a 400, as on the portal.
-        return _answer(envelope, fmt, 400 if exc.status in (400, 422) else exc.status, headers)
+        # The portal's clients read resultCode; one code, one status: "no such service"
+        # (an unknown or a personal dataset) is a 404, invalid input a 400.
+        status = 404 if code == "12" else 400 if exc.status in (400, 422) else exc.status
+        return _answer(envelope, fmt, status, headers)
     envelope = {"response": {
         "header": {"resultCode": "00", "resultMsg": "NORMAL SERVICE."},
         "body": {"items": {"item": items}, "numOfRows": rows, "pageNo": page,

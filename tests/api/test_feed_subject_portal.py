@@ -113,6 +113,10 @@ def test_portal_envelope_json_and_xml(api, api_db) -> None:
     assert denied.json()["response"]["header"]["resultCode"] == "30"
     personal = api.get(f"/v1/portal/resident?serviceKey={key}").json()
     assert personal["response"]["header"]["resultCode"] == "12"
+    unknown = api.get(f"/v1/portal/shoes?serviceKey={key}")
+    assert unknown.json()["response"]["header"]["resultCode"] == "12"
+    assert api.get(f"/v1/portal/resident?serviceKey={key}").status_code == unknown.status_code \
+        == 404
     assert len(audit_rows(api_db, key_id)) == 5  # 2 + 2 + 1 records served
 
 
