@@ -110,6 +110,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         description=DESCRIPTION,
         lifespan=lifespan,
         responses=PROBLEM_RESPONSES,
+        # A redirect to the path without its trailing slash would repeat the path (a
+        # personal identifier put in a URL, say) in Location: a 404 problem instead.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.database = database

@@ -39,6 +39,7 @@ from mdr.errors import (
     Unauthorized,
     shown,
 )
+from mdr.timezone import SEOUL
 
 MAX_BATCH = 1000
 MAX_PAGE = 500
@@ -87,7 +88,6 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
-KOREA = dt.timezone(dt.timedelta(hours=9))
 #: Today's date where the records are kept (as a sync's default as-of date).
 TODAY = "(now() AT TIME ZONE 'Asia/Seoul')::date"
 
@@ -283,7 +283,7 @@ class RecordService:
     def _live_flags(cls, row: Any) -> list[dict[str, Any]] | None:
         """Open flags concern the record as it is: the version believed and valid today
         carries them (not one dated later, nor one that has ended)."""
-        today = dt.datetime.now(KOREA).date()
+        today = dt.datetime.now(SEOUL).date()
         live = row["superseded_at"] is None and row["valid_from"] <= today and (
             row["valid_to"] is None or row["valid_to"] > today)
         return cls._open_flags(row) if live else None
@@ -380,8 +380,9 @@ class RecordService:
         """Every version of a key; only those valid on ``valid_at``, and as the repository
         knew them at ``recorded_at``, when given."""
         canonical = normalise_key(auth.spec, key)
+        recorded = _checked(recorded_at) if recorded_at else None
         rows = await self.pool.fetch(self.queries(auth.spec).history, canonical, valid_at,
-                                     recorded_at) if canonical else []
+                                     recorded) if canonical else []
         if not rows:
             raise RecordNotFound(f"no {auth.spec.name} record with that key")
         versions = []
@@ -464,10 +465,13 @@ class RecordService:
 
     async def changes(self, ctx: ReadContext, dataset: str | None, after: int,
                       limit: int) -> dict[str, Any]:
+        if not ctx.purpose:
+            raise InvalidInput("declare the purpose of the request in the X-Purpose header",
+                               errors=[{"field": "X-Purpose", "message": "required"}])
         # Without a dataset filter: every granted dataset whose grant allows the purpose.
         granted = [d for d, g in ctx.principal.grants.items()
                    if d not in ROLES and ctx.purpose in g.purposes]
-        if dataset is None and not granted and ctx.purpose:
+        if dataset is None and not granted:
             raise PurposeNotGranted(f"purpose {shown(ctx.purpose)!r} is not granted for any "
                                     "dataset")
         if dataset is not None:
@@ -482,18 +486,19 @@ class RecordService:
             # ids grow in commit order (writers serialise on the outbox lock), so a
             # cursor never moves past an event that commits later
             "AND dataset = ANY($2::text[]) ORDER BY event_id LIMIT $3", after, granted, limit)
-        versions: dict[int, Any] = {}
+        # Each dataset numbers its versions: a version is known by dataset and number.
+        versions: dict[tuple[str, int], Any] = {}
         by_dataset: dict[str, list[int]] = {}
         for e in events:
-            version = e["version_id"] or e["previous_version_id"]
-            by_dataset.setdefault(e["dataset"], []).append(version)
+            by_dataset.setdefault(e["dataset"], []).append(_event_version(e))
         for name, ids in by_dataset.items():
             for row in await self.pool.fetch(self.queries(get_dataset(name)).by_version, ids):
-                versions[row["version_id"]] = row
+                versions[name, row["version_id"]] = row
         items = []
+        served: dict[str, list[Any]] = {}
         for e in events:
             auth = auths[e["dataset"]]
-            row = versions.get(e["version_id"] or e["previous_version_id"])
+            row = versions.get((e["dataset"], _event_version(e)))
             item = {
                 "event_id": e["event_id"], "dataset": e["dataset"], "kind": e["kind"],
                 "key": e["record_key"], "batch_id": e["batch_id"],
@@ -504,11 +509,10 @@ class RecordService:
             if not auth.key_granted:
                 del item["key"]
             items.append(item)
-        for name, auth in auths.items():
-            served = [versions[e["version_id"] or e["previous_version_id"]] for e in events
-                      if e["dataset"] == name
-                      and (e["version_id"] or e["previous_version_id"]) in versions]
-            await self.record_access(ctx, auth, served)
+            if row is not None:
+                served.setdefault(e["dataset"], []).append(row)
+        for name, rows in served.items():
+            await self.record_access(ctx, auths[name], rows)
         next_after = events[-1]["event_id"] if events else after
         return {"events": items, "next_after": next_after}
 
@@ -525,12 +529,30 @@ class RecordService:
         return [self.shape(auth, r, None)["data"] for r in rows], int(total)
 
 
+def _event_version(event: Any) -> int:
+    """The version a change event made (for an end, the version it ended)."""
+    return int(event["version_id"] or event["previous_version_id"])
+
+
+#: The times a read may be as of (the ends of Python's range do not survive time zones).
+RECORDED_RANGE = (dt.datetime(1900, 1, 1, tzinfo=dt.UTC), dt.datetime(9000, 1, 1, tzinfo=dt.UTC))
+
+
+def _checked(recorded_at: dt.datetime) -> dt.datetime:
+    """A caller's ``recorded_at``, aware (UTC when it names no zone) and in range."""
+    recorded = recorded_at if recorded_at.tzinfo else recorded_at.replace(tzinfo=dt.UTC)
+    if not RECORDED_RANGE[0] <= recorded < RECORDED_RANGE[1]:
+        raise InvalidInput("recorded_at must fall between 1900 and 9000",
+                           errors=[{"field": "recorded_at", "message": "out of range"}])
+    return recorded
+
+
 def _as_of(valid_at: dt.date | None,
            recorded_at: dt.datetime | None) -> tuple[dt.date, dt.datetime]:
     """The date and time a read is as of: now as known now by default, and a time alone
     reads what was valid on its own day (in Korea)."""
-    recorded = recorded_at or dt.datetime.now(dt.UTC)
-    return valid_at or recorded.astimezone(KOREA).date(), recorded
+    recorded = _checked(recorded_at) if recorded_at else dt.datetime.now(dt.UTC)
+    return valid_at or recorded.astimezone(SEOUL).date(), recorded
 
 
 class Cursors:

@@ -28,9 +28,9 @@ from mdr.quality import charts
 from mdr.quality import scorecards as quality
 from mdr.quality.rules import get_rule
 from mdr.quality.runner import mask_samples
+from mdr.timezone import SEOUL
 from reconciliation.models import ACTIONS
 
-SEOUL: Final = dt.timezone(dt.timedelta(hours=9), "KST")
 SQL_TYPES: Final = {
     FieldType.TEXT: "text", FieldType.CODE: "text", FieldType.INTEGER: "bigint",
     FieldType.DECIMAL: "numeric", FieldType.DATE: "date", FieldType.BOOLEAN: "boolean",

@@ -11,11 +11,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
 from api.console.auth import StaffUser
+from mdr.timezone import SEOUL
 
 HERE: Final = Path(__file__).resolve().parent
 STATIC_DIR: Final = HERE / "static"
 STATIC_PREFIX: Final = "/console/static"
-SEOUL: Final = dt.timezone(dt.timedelta(hours=9), "KST")
 
 ROLE_LABELS: Final = {
     "steward": "데이터 관리자 · steward",

@@ -43,20 +43,40 @@ class Principal:
     grants: dict[str, Grant]
 
 
+def merge_grants(parsed: list[tuple[str, list[str] | None]]
+                 ) -> list[tuple[str, list[str] | None]]:
+    """One grant per dataset: several for one dataset grant the union of their fields
+    (a grant of every field includes the rest)."""
+    merged: dict[str, list[str] | None] = {}
+    for dataset, fields in parsed:
+        if dataset not in merged:
+            merged[dataset] = fields
+        elif merged[dataset] is None or fields is None:
+            merged[dataset] = None
+        else:
+            merged[dataset] = list(dict.fromkeys([*(merged[dataset] or []), *fields]))
+    return list(merged.items())
+
+
 def key_digest(presented: str) -> str:
     return hashlib.sha256(presented.encode()).hexdigest()
 
 
 def parse_grant(text: str) -> tuple[str, list[str] | None]:
     """``DATASET`` or ``DATASET:FIELD,FIELD``, checked against the dataset's spec."""
-    dataset, _, field_list = text.partition(":")
+    dataset, colon, field_list = text.partition(":")
     dataset = dataset.strip()
     if dataset in ROLES:
+        if colon:
+            raise InvalidInput(f"the {dataset} role takes no field list")
         return dataset, None
     spec = get_dataset(dataset)
-    if not field_list.strip():
+    if not colon:
         return dataset, None
     fields = [f.strip() for f in field_list.split(",") if f.strip()]
+    if not fields:  # a slip in a field list must not widen the grant to every field
+        raise InvalidInput(f"--grant {dataset}: lists no field; give {dataset} alone for "
+                           "every field, or the fields after the colon")
     unknown = [f for f in fields if f not in spec.field_names]
     if unknown:
         raise InvalidInput(
@@ -83,7 +103,7 @@ def create_key(
         raise InvalidInput("give at least one --grant DATASET[:FIELD,...]")
     if not purposes or any(not p.strip() for p in purposes):
         raise InvalidInput("give at least one --purpose CODE")
-    parsed = [parse_grant(g) for g in grants]
+    parsed = merge_grants([parse_grant(g) for g in grants])
     session.execute(insert(agency).values(code=agency_code, name=agency_name or agency_code)
                     .on_conflict_do_nothing(index_elements=["code"]))
     key_id = "k" + secrets.token_hex(4)

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from mdr.cli import common
 from mdr.db.engine import unit_of_work
+from mdr.timezone import SEOUL
 
 keys_app = typer.Typer(help="Agency API keys and their grants.", no_args_is_help=True)
 subjects_app = typer.Typer(help="Data subjects (citizens) and their tokens.",
@@ -28,26 +29,33 @@ def create_command(
     purpose: Annotated[list[str], typer.Option("--purpose", help="Purpose code the key may "
                                                "declare (repeatable).")],
     agency_name: Annotated[str | None, typer.Option(help="The agency's name.")] = None,
-    expires: Annotated[str | None, typer.Option(help="Expiry date (YYYY-MM-DD).")] = None,
+    expires: Annotated[str | None, typer.Option(
+        help="Expiry date (YYYY-MM-DD): the key stops working at 00:00 Korea time that "
+             "day.")] = None,
     label: Annotated[str | None, typer.Option(help="A note on what the key is for.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create an API key; the key is printed once and only its hash is stored."""
-    from mdr.access.keys import create_key
+    from mdr.access.keys import create_key, merge_grants, parse_grant
 
     expires_at = None
     if expires:
         try:
             expires_at = dt.datetime.combine(dt.date.fromisoformat(expires), dt.time(),
-                                             tzinfo=dt.UTC)
+                                             tzinfo=SEOUL)
         except ValueError:
             raise typer.BadParameter(f"{expires!r} is not a date (YYYY-MM-DD)") from None
+        if expires_at <= dt.datetime.now(dt.UTC):
+            raise typer.BadParameter(f"{expires} has passed: a key must expire later")
     with unit_of_work(common.session_maker()) as session:
         key_id, key = create_key(session, agency_code=agency, grants=grant, purposes=purpose,
                                  agency_name=agency_name, expires_at=expires_at, label=label)
     if as_json:
-        common.print_json({"key_id": key_id, "key": key, "agency": agency, "grants": grant,
-                           "purposes": purpose})
+        granted = [d if fields is None else f"{d}:{','.join(fields)}"
+                   for d, fields in merge_grants([parse_grant(g) for g in grant])]
+        common.print_json({"key_id": key_id, "key": key, "agency": agency, "grants": granted,
+                           "purposes": sorted({p.strip() for p in purpose}),
+                           "expires_at": expires_at.isoformat() if expires_at else None})
         return
     common.console.print(f"Key [bold]{key_id}[/] for {agency} (shown once, keep it safe):")
     common.console.print(key, highlight=False, soft_wrap=True)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from mdr.access.subjects import subject_hash, verify_token
 from mdr.cli.main import app
 from mdr.settings import get_settings
+from tests.api.conftest import new_key
 from tests.factories import make
 
 pytestmark = pytest.mark.db
@@ -42,14 +44,40 @@ def test_keys_create_list_revoke(cli, api, api_db) -> None:
     assert mine["state"] == "active"
     assert cli.invoke(app, ["keys", "revoke", doc["key_id"]]).exit_code == 0
     assert cli.invoke(app, ["keys", "revoke", doc["key_id"]]).exit_code == 1
-    lapsed = json.loads(cli.invoke(app, [
-        "keys", "create", "--agency", "MOLIT-CAR", "--grant", "vehicle", "--purpose", "p",
-        "--expires", "2020-01-01", "--json"]).stdout)
+    refused = cli.invoke(app, ["keys", "create", "--agency", "MOLIT-CAR", "--grant", "vehicle",
+                               "--purpose", "p", "--expires", "2020-01-01"])
+    assert refused.exit_code != 0 and "has passed" in refused.output
+    lapsed_id, _ = new_key(api_db, ["vehicle"], expires_at=dt.datetime(2020, 1, 1,
+                                                                      tzinfo=dt.UTC))
     states = {k["key_id"]: k["state"] for k in json.loads(
         cli.invoke(app, ["keys", "list", "--json"]).stdout)["keys"]}
-    assert (states[doc["key_id"]], states[lapsed["key_id"]]) == ("revoked", "expired")
+    assert (states[doc["key_id"]], states[lapsed_id]) == ("revoked", "expired")
     table = cli.invoke(app, ["keys", "list"]).stdout
     assert "expired" in table  # the narrow test console wraps the date
+
+
+def test_grants_of_one_dataset_add_up_and_a_slip_widens_nothing(cli) -> None:
+    def create(*grants: str) -> Result:
+        args = ["keys", "create", "--agency", "T5", "--purpose", " audit ", "--purpose", "audit",
+                "--expires", "2999-01-01", "--json"]
+        for grant in grants:
+            args += ["--grant", grant]
+        return cli.invoke(app, args)
+
+    both = create("vehicle:plate", "vehicle:make")
+    assert both.exit_code == 0, both.output
+    doc = json.loads(both.stdout)
+    assert doc["grants"] == ["vehicle:plate,make"] and doc["purposes"] == ["audit"]
+    assert doc["expires_at"] == "2999-01-01T00:00:00+09:00"
+    listed = {k["key_id"]: k for k in json.loads(
+        cli.invoke(app, ["keys", "list", "--json"]).stdout)["keys"]}[doc["key_id"]]
+    assert listed["grants"] == [{"dataset": "vehicle", "fields": ["plate", "make"],
+                                 "purposes": ["audit"]}]
+    every = json.loads(create("vehicle:plate", "vehicle").stdout)
+    assert every["grants"] == ["vehicle"]
+    for slip in ("vehicle:", "vehicle: ,", "inspector:plate"):
+        result = create(slip)
+        assert result.exit_code != 0 and not result.stdout.strip(), slip
 
 
 def test_keys_create_rejects_unknown_fields(cli) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from sync.service import apply_snapshot
-from tests.api.conftest import new_key, store
+from tests.api.conftest import audit_rows, new_key, store
 from tests.factories import make
 from tests.sync.conftest import frame_of
 
@@ -193,3 +193,53 @@ def test_answers_match_their_documented_shapes(api: TestClient, api_db: Engine) 
     lookup = paths["/v1/datasets/{dataset}/records:lookup"]["post"]["responses"]["200"]
     assert lookup["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/LookupAnswer"}
+
+
+def test_the_feed_across_datasets_keeps_each_datasets_versions_apart(
+        api: TestClient, api_db: Engine) -> None:
+    # Both datasets number their versions from 1: version 1 of each must stay its own.
+    address = make("address")
+    apply_snapshot(api_db, "address", frame_of("address", [address]), source="t",
+                   sha256="a1", as_of=dt.date(2026, 1, 1))
+    car = make("vehicle")
+    apply_snapshot(api_db, "vehicle", frame_of("vehicle", [car]), source="t", sha256="c1",
+                   as_of=dt.date(2026, 1, 1))
+    key_id, headers = new_key(api_db, ["address", "vehicle"])
+    response = api.get("/v1/changes", headers=headers)
+    assert response.status_code == 200, response.text
+    events = response.json()["events"]
+    assert [(e["dataset"], e["key"]) for e in events] == [
+        ("address", address["road_address_id"]), ("vehicle", car["vin"])]
+    assert events[1]["record"]["data"]["plate"] == car["plate"]
+    assert [r["dataset"] for r in audit_rows(api_db, key_id)] == ["address", "vehicle"]
+    silent = api.get("/v1/changes", headers={"Authorization": headers["Authorization"]})
+    assert silent.status_code == 422 and silent.json()["errors"][0]["field"] == "X-Purpose"
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00+09:00"])
+def test_a_time_out_of_range_is_a_422(api: TestClient, api_db: Engine, when: str) -> None:
+    corporation = make("corporation")
+    store(api_db, "corporation", [corporation])
+    _, headers = new_key(api_db, ["corporation"])
+    crn = corporation["crn"]
+    answers = [
+        api.post("/v1/datasets/corporation/records:lookup", headers=headers,
+                 json={"keys": [crn], "recorded_at": when}),
+        api.post("/v1/datasets/corporation/records:history", headers=headers,
+                 json={"key": crn, "recorded_at": when}),
+        api.post("/v1/datasets/corporation/records:search", headers=headers, json={
+            "type": "by_name", "params": {"name": corporation["name"]}, "recorded_at": when}),
+        api.get(f"/v1/datasets/corporation/records/{crn}", headers=headers,
+                params={"recorded_at": when}),
+    ]
+    for answer in answers:
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["field"] == "recorded_at"
+
+
+def test_a_trailing_slash_is_not_redirected(api: TestClient, api_db: Engine) -> None:
+    _, headers = new_key(api_db, ["resident"])
+    response = api.get("/v1/datasets/resident/records/7603042381951/", headers=headers,
+                       follow_redirects=False)
+    assert response.status_code == 404 and "location" not in response.headers
+    assert "7603042381951" not in response.text

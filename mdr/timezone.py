@@ -1,0 +1,9 @@
+"""Korea's time zone: dates of the registers (a sync's as-of date, "today" for reads, a
+key's expiry) are Korean dates. UTC+9 all year (Korea keeps no daylight saving)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+SEOUL: Final = dt.timezone(dt.timedelta(hours=9), "KST")
