@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from mdr.errors import PROBLEM_BASE, DatabaseUnavailable, MdrError
+from mdr.errors import PROBLEM_BASE, DatabaseUnavailable, InvalidInput, MdrError
 from mdr.logging import request_id_var
 
 log = logging.getLogger(__name__)
@@ -126,9 +126,12 @@ def mdr_problem(exc: MdrError, request: Request | str) -> Response:
     if exc.status >= 500:
         log.error("request failed: %s", exc.detail, extra={"problem": exc.slug})
     retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    if exc.status == 401:  # RFC 9110: a 401 names the scheme to authenticate with
+        headers["WWW-Authenticate"] = "Bearer"
     return problem_response(
         exc.status, exc.slug, exc.title, exc.detail, request, extra=exc.extra or None,
-        headers={"Retry-After": str(retry_after)} if retry_after is not None else None,
+        headers=headers or None,
     )
 
 
@@ -190,13 +193,32 @@ DATABASE_LOST: tuple[type[BaseException], ...] = (
 DATABASE_RETRY_AFTER_SECONDS = 5
 
 
+def holds_nul(exc: BaseException) -> bool:
+    """Whether the database refused a value for a NUL character, which PostgreSQL text
+    cannot hold (psycopg2 refuses it before sending, the server when it arrives)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ValueError) and "NUL" in str(seen):
+            return True
+        if type(seen).__name__ in ("CharacterNotInRepertoireError", "CharacterNotInRepertoire",
+                                   "UntranslatableCharacterError", "UntranslatableCharacter"):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
+
+
 def unexpected_response(exc: BaseException, path: str) -> Response:
     """The answer to an exception no handler expected: 503 (retry later) when the
-    database went away, else 500 (logged with its traceback)."""
+    database went away, 422 for a NUL character no check caught, else 500 (logged with
+    its traceback)."""
     if isinstance(exc, DATABASE_LOST):
         return mdr_problem(DatabaseUnavailable(
             "the database is unavailable; retry later",
             retry_after=DATABASE_RETRY_AFTER_SECONDS), path)
+    if holds_nul(exc):
+        return mdr_problem(InvalidInput(
+            "a value holds a NUL character, which no field can hold",
+            errors=[{"field": "(a value)", "message": "NUL character not allowed"}]), path)
     log.exception("unhandled error", exc_info=exc)
     return unexpected_problem(path)
 

@@ -10,6 +10,7 @@ transaction as the data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from entities.registry import DATASETS, get_dataset
 from entities.spec import DatasetSpec
-from entities.vocabulary import TERMS
+from entities.vocabulary import CODE_LABELS, TERMS
 from mdr.db.base import metadata
 
 dataset_catalogue = Table(
@@ -208,13 +209,13 @@ def describe_dataset(session: Session | None, name: str) -> dict[str, Any]:
         "csv_columns": list(spec.field_names),
         **spec_document(spec),
         "vocabulary": {
-            f.term: {
+            f.term: _with_code_list({
                 "name_ko": TERMS[f.term].name_ko,
                 "name_en": TERMS[f.term].name_en,
                 "definition": TERMS[f.term].definition,
                 "type": TERMS[f.term].type.value,
                 "format": TERMS[f.term].format,
-            }
+            })
             for f in spec.fields
         },
     }
@@ -230,8 +231,20 @@ def describe_dataset(session: Session | None, name: str) -> dict[str, Any]:
     return document
 
 
+_CODE_LIST = re.compile(r"code, see CODE_LABELS\['(\w+)'\](.*)")
+
+
 def vocabulary(session: Session) -> list[dict[str, Any]]:
-    """The standard vocabulary as stored."""
-    return [dict(row) for row in session.execute(
-        select(vocabulary_term).order_by(vocabulary_term.c.code)
-    ).mappings()]
+    """The standard vocabulary as stored, code terms with their code lists."""
+    return [_with_code_list(dict(row)) for row in session.execute(
+        select(vocabulary_term).order_by(vocabulary_term.c.code)).mappings()]
+
+
+def _with_code_list(term: dict[str, Any]) -> dict[str, Any]:
+    """A code term with its code list (value: Korean label), which its format names
+    only by its place in the source."""
+    listed = _CODE_LIST.fullmatch(term.get("format") or "")
+    if listed and listed[1] in CODE_LABELS:
+        term["format"] = "code: one of `codes` (value: Korean label)" + listed[2]
+        term["codes"] = CODE_LABELS[listed[1]]
+    return term

@@ -162,9 +162,12 @@ def read_agency_copy(
     _check_columns(spec, columns, raw.columns, name)
     if raw.height == 0:
         raise InvalidInput(f"{name} has a header but no data rows", path=name)
+    # A NUL character means nothing in an agency's value and PostgreSQL text cannot hold
+    # one: it is dropped rather than failing the whole run.
     frame = (
         columns.apply(raw)
-        .with_columns(pl.all().str.strip_chars().replace("", None))
+        .with_columns(pl.all().str.replace_all("\x00", "", literal=True)
+                      .str.strip_chars().replace("", None))
         .with_row_index("agency_row")
     )
     return AgencyCopy(

@@ -258,7 +258,7 @@ def execute_run(
                 source_name=source_name or row["source"],
             )
         except BaseException as exc:
-            _mark(engine, run_id, "failed", error=_error_text(exc))
+            _mark(engine, run_id, "failed", error=error_text(exc))
             raise
     log.info(
         "reconciliation finished",
@@ -978,7 +978,9 @@ def _mark(engine: Engine, run_id: int, status: str, *, error: str | None = None)
         )
 
 
-def _error_text(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
+    """What a failed run records and logs: the error's first line, which for a database
+    error is its message, without the DETAIL and CONTEXT lines that can quote the data."""
     if isinstance(exc, MdrError):
         return exc.detail[:2000]
     if isinstance(exc, KeyboardInterrupt):

@@ -312,4 +312,4 @@ def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     line = f" at line {mark.line + 1}" if mark is not None else ""
-    return f"{path}: invalid YAML{line}: {problem}"
+    return f"{path.name}: invalid YAML{line}: {problem}"

@@ -197,8 +197,23 @@ def _problems(spec: DatasetSpec, f: FieldSpec, col: str) -> list[str]:
     if f.max_length:
         checks.append(f"CASE WHEN length({col}) > {int(f.max_length)} "
                       f"THEN 'longer than {int(f.max_length)} characters' END")
+    checks.append(f"CASE WHEN strpos({col}, {_lit(NUL_MARK)}) > 0 "
+                  "THEN 'holds a NUL character' END")
     return [f"CASE WHEN ({check}) IS NOT NULL THEN {_lit(f.name + _SEP)} || ({check}) END"
             for check in checks]
+
+
+#: What a NUL character in a source value becomes on its way in (PostgreSQL text cannot
+#: hold NUL, and one would fail the whole COPY): the row is then quarantined naming it.
+NUL_MARK = "\ufffd"
+
+
+def _nul_marked(frame: pl.DataFrame) -> pl.DataFrame:
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not texts or not frame.select(pl.any_horizontal(
+            pl.col(texts).str.contains("\x00", literal=True)).any()).item():
+        return frame  # the usual case: one fast scan
+    return frame.with_columns(pl.col(texts).str.replace_all("\x00", NUL_MARK, literal=True))
 
 
 #: Seed of :func:`source_row_hash`. Changing it makes the next sync of every dataset
@@ -460,7 +475,7 @@ class _Apply:
 
     def _copy_into_staging(self) -> None:
         done = self.timed("staging")
-        frame = self.frame.with_row_index("row_number").with_columns(
+        frame = _nul_marked(self.frame).with_row_index("row_number").with_columns(
             source_row_hash(self.spec).alias("raw_hash"))
         if OP_COLUMN not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(OP_COLUMN))

@@ -16,8 +16,9 @@ from the master on the caller's behalf.
   ``<agency>/<key id>``.
 
 Uploads are kept under ``MDR_DATA_DIR/reconciliation/uploads`` (the original
-file, as DESIGN.md section 7 asks); their size is bounded by the API's request
-body limit (``MDR_MAX_REQUEST_BYTES``).
+file, as DESIGN.md section 7 asks); their size is bounded by the upload limit
+(``MDR_MAX_UPLOAD_BYTES``, default 2 GiB: a national agency copy is large), not by
+the request body limit of the other routes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import asyncio
 import logging
 import re
 import shutil
+import traceback
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -117,8 +119,11 @@ async def _run(engine: Engine, run_id: int, path: Path, **options: Any) -> None:
         await asyncio.to_thread(service.execute_run, engine, run_id, path, **options)
     except MdrError as exc:
         log.info("reconciliation run failed", extra={"run_id": run_id, "error": exc.detail})
-    except Exception:
-        log.exception("reconciliation run failed", extra={"run_id": run_id})
+    except Exception as exc:
+        # Not log.exception: a database error's text can quote the agency's rows.
+        log.error("reconciliation run failed", extra={
+            "run_id": run_id, "error": service.error_text(exc),
+            "trace": "".join(traceback.format_tb(exc.__traceback__)[-6:])})
 
 
 @router.post(

@@ -27,5 +27,6 @@ def access_log(
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send the subject token as `Authorization: Bearer <token>`")
     subject = verify_token(request.app.state.secret, authorization[7:].strip())
+    request.app.state.records.limiter.take("subject:" + subject)  # per person, as per key
     accesses = subject_access(session.connection(), subject, limit)
     return {"accesses": accesses, "count": len(accesses)}

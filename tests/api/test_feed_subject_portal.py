@@ -124,7 +124,11 @@ def test_public_catalogue_needs_no_key(api, api_db) -> None:
     assert len(api.get("/v1/datasets").json()["datasets"]) == 14
     resident = api.get("/v1/datasets/resident").json()
     assert resident["key_is_personal"] is True
-    assert api.get("/v1/vocabulary").json()["terms"]
+    terms = api.get("/v1/vocabulary").json()["terms"]
+    assert terms and not any("CODE_LABELS" in str(t["format"]) for t in terms)
+    status = next(t for t in resident["vocabulary"].values() if t.get("codes")
+                  and "alive" in t["codes"])
+    assert status["codes"]["alive"] == "생존"
 
 
 def test_access_log_is_append_only_and_chained(api, api_db) -> None:
@@ -223,3 +227,27 @@ def test_feed_without_dataset_covers_datasets_granted_for_the_purpose(api, api_d
     assert public.status_code == 200 and public.json()["events"] == []
     other = api.get("/v1/changes", headers={**auth, "X-Purpose": "marketing"})
     assert other.status_code == 403
+
+
+def test_the_citizen_view_is_rate_limited_per_person_and_401s_name_bearer(
+        api_db, api_url, tmp_path) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from mdr.db.engine import Database
+    from tests.api.conftest import api_settings
+
+    app = create_app(api_settings(tmp_path, rate_limit_per_second=1, rate_limit_burst=2),
+                     Database(api_url, embedded=False))
+    person, other = make("resident")["rrn"], make("resident")["rrn"]
+    mine = {"Authorization": f"Bearer {issue_token(SECRET.encode(), person)}"}
+    theirs = {"Authorization": f"Bearer {issue_token(SECRET.encode(), other)}"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        codes = [client.get("/v1/subject/access-log", headers=mine).status_code
+                 for _ in range(4)]
+        assert codes[:2] == [200, 200] and codes[-1] == 429
+        assert client.get("/v1/subject/access-log", headers=theirs).status_code == 200
+        refused = client.get("/v1/subject/access-log")
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+        no_key = client.post("/v1/datasets/resident/records:lookup", json={"keys": ["1"]})
+        assert no_key.status_code == 401 and no_key.headers["www-authenticate"] == "Bearer"

@@ -311,3 +311,28 @@ def test_steward_routes_need_the_steward_role_and_flags_reach_the_read_api(
     assert looked.status_code == 200, looked.text
     (record,) = looked.json()["records"]
     assert [(f["field"], f["status"]) for f in record["flags"]] == [("name", "under_investigation")]
+
+
+def test_a_nul_character_anywhere_is_a_422_not_a_500(api: TestClient, rec_db: Engine) -> None:
+    steward = key(rec_db, ["steward"], agency="MOIS")
+    for path in ("/v1/steward/items?agency=%00", "/v1/reconciliation/metrics?agency=a%00b"):
+        answer = api.get(path, headers=steward)
+        assert answer.status_code == 422, (path, answer.text)
+        assert answer.json()["type"].endswith("/invalid-input")
+    resolve = api.post("/v1/steward/items/1:resolve", headers=steward,
+                       json={"action": "not_an_issue", "reason": "x\u0000y"})
+    assert resolve.status_code in (404, 422), resolve.text
+
+
+def test_a_nul_character_in_an_agency_copy_is_dropped(api: TestClient, rec_db: Engine,
+                                                      snapshot: Snapshot, tmp_path: Path) -> None:
+    agency = key(rec_db, ["resident"])
+    lines = snapshot.agency_file.read_text(encoding="utf-8").splitlines()
+    head, first = lines[0], lines[1].split(",")
+    first[1] = first[1][:1] + "\x00" + first[1][1:]
+    noisy = tmp_path / "noisy.csv"
+    noisy.write_text("\n".join([head, ",".join(first), *lines[2:]]) + "\n", encoding="utf-8")
+    answer = upload(api, agency, noisy)
+    assert answer.status_code == 202, answer.text
+    body = poll(api, agency, answer.json()["run_id"])
+    assert body["status"] == "finished", body

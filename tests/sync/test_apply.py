@@ -241,6 +241,20 @@ def test_bad_rows_are_quarantined_and_good_rows_applied(master) -> None:
     assert raw["rrn"] == people[2]["rrn"], "the rejected row is kept as received"
 
 
+def test_a_nul_character_quarantines_its_row_not_the_batch(master) -> None:
+    people = residents(3)
+    apply(master, people, sha="a")
+    noisy = {**people[0], "name": "김\x00철수"}
+    renamed = {**people[1], "name": "새이름"}
+    result = apply(master, [noisy, renamed, people[2]], sha="b", as_of=FEB)
+    assert (result.quarantined, result.changed + result.corrected) == (1, 1)
+    reasons = {(r["row_number"], r["field"]): r["reason"] for r in rows(
+        master, "SELECT * FROM sync_quarantine WHERE batch_id = :b", b=result.batch_id)}
+    assert reasons == {(0, "name"): "holds a NUL character"}
+    assert scalar(master, "SELECT name FROM resident WHERE rrn = :k",
+                  k=people[1]["rrn"]) == "새이름"
+
+
 def test_duplicate_keys_in_one_file_are_quarantined(master) -> None:
     people = residents(3)
     twin = {**people[0], "name": "쌍둥이"}
