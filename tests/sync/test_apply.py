@@ -246,11 +246,13 @@ def test_a_nul_character_quarantines_its_row_not_the_batch(master) -> None:
     apply(master, people, sha="a")
     noisy = {**people[0], "name": "김\x00철수"}
     renamed = {**people[1], "name": "새이름"}
-    result = apply(master, [noisy, renamed, people[2]], sha="b", as_of=FEB)
-    assert (result.quarantined, result.changed + result.corrected) == (1, 1)
+    noisy_key = {**make("resident"), "rrn": "900101\x001234568"}
+    result = apply(master, [noisy, renamed, people[2], noisy_key], sha="b", as_of=FEB)
+    assert (result.quarantined, result.changed + result.corrected) == (2, 1)
     reasons = {(r["row_number"], r["field"]): r["reason"] for r in rows(
         master, "SELECT * FROM sync_quarantine WHERE batch_id = :b", b=result.batch_id)}
-    assert reasons == {(0, "name"): "holds a NUL character"}
+    assert reasons[(0, "name")] == "holds a NUL character"
+    assert reasons[(3, "rrn")] == "holds a NUL character"
     assert scalar(master, "SELECT name FROM resident WHERE rrn = :k",
                   k=people[1]["rrn"]) == "새이름"
 
