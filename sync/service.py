@@ -198,7 +198,7 @@ def _problems(spec: DatasetSpec, f: FieldSpec, col: str) -> list[str]:
         checks.append(f"CASE WHEN length({col}) > {int(f.max_length)} "
                       f"THEN 'longer than {int(f.max_length)} characters' END")
     checks.append(f"CASE WHEN strpos({col}, {_lit(NUL_MARK)}) > 0 "
-                  "THEN 'holds a NUL character' END")
+                  "THEN 'holds a NUL or U+FFFD (replacement) character' END")
     return [f"CASE WHEN ({check}) IS NOT NULL THEN {_lit(f.name + _SEP)} || ({check}) END"
             for check in checks]
 

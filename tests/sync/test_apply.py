@@ -251,8 +251,8 @@ def test_a_nul_character_quarantines_its_row_not_the_batch(master) -> None:
     assert (result.quarantined, result.changed + result.corrected) == (2, 1)
     reasons = {(r["row_number"], r["field"]): r["reason"] for r in rows(
         master, "SELECT * FROM sync_quarantine WHERE batch_id = :b", b=result.batch_id)}
-    assert reasons[(0, "name")] == "holds a NUL character"
-    assert reasons[(3, "rrn")] == "holds a NUL character"
+    assert reasons[(0, "name")] == "holds a NUL or U+FFFD (replacement) character"
+    assert reasons[(3, "rrn")] == "holds a NUL or U+FFFD (replacement) character"
     assert scalar(master, "SELECT name FROM resident WHERE rrn = :k",
                   k=people[1]["rrn"]) == "새이름"
 
