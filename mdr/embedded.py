@@ -155,8 +155,12 @@ def _ensure_database(admin_url: str, name: str) -> None:
         with conn.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             if cur.fetchone() is None:
-                # Another process may create it between our check and create.
-                with contextlib.suppress(psycopg2.errors.DuplicateDatabase):
+                # Another process may create it between our check and create: PostgreSQL
+                # says so as a duplicate database, or, when both CREATEs overlap, as a
+                # unique violation on pg_database's name index (seen on a fresh clone's
+                # parallel test workers).
+                with contextlib.suppress(psycopg2.errors.DuplicateDatabase,
+                                         psycopg2.errors.UniqueViolation):
                     cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     finally:
         conn.close()

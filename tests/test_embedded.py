@@ -81,3 +81,35 @@ def test_shared_between_processes_and_dead_holders_pruned(data_dir: Path) -> Non
     finally:
         if holder.poll() is None:
             holder.kill()
+
+
+@pytest.mark.db
+def test_databases_created_at_once_by_several_processes_all_succeed(admin_url: str,
+                                                                    worker_id_name: str) -> None:
+    """Parallel test workers on a fresh clone each ensure the same database; PostgreSQL
+    reports the loser of overlapping CREATEs in two ways, both of which mean "it exists"."""
+    import threading
+
+    from mdr.embedded import _ensure_database
+    from tests.conftest import drop_database
+
+    for round_number in range(5):
+        name = f"mdr_race_{worker_id_name}_{round_number}"
+        drop_database(admin_url, name)
+        start, errors = threading.Barrier(6), list[Exception]()
+
+        def ensure(database: str = name, barrier: threading.Barrier = start,
+                   failed: list[Exception] = errors) -> None:
+            barrier.wait()
+            try:
+                _ensure_database(admin_url, database)
+            except Exception as exc:  # the failure is the finding
+                failed.append(exc)
+
+        threads = [threading.Thread(target=ensure) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        drop_database(admin_url, name)
+        assert errors == [], errors
