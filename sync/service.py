@@ -27,8 +27,10 @@ The whole apply is set-based SQL inside one transaction:
 A crash at any point leaves the master as it was (the staging table, created in
 the transaction, disappears with it); a rerun marks the interrupted batch failed
 and completes. The same file (same checksum) applied again changes nothing and
-is recorded as a duplicate. Two syncs of one dataset never run at once: each
-holds a PostgreSQL advisory lock for the dataset.
+is recorded as a duplicate: a delta, whenever it comes again; a full snapshot, when
+no other batch came between (after one, it brings the master back to that snapshot).
+Two syncs of one dataset never run at once: each holds a PostgreSQL advisory lock for
+the dataset.
 """
 
 from __future__ import annotations
@@ -306,9 +308,14 @@ def apply_snapshot(
         ), {"d": dataset})
         earlier = None
         if sha256 is not None:
+            # A full snapshot is the whole register: one sent again after other batches
+            # brings the master back to it, so only the latest batch can make it a
+            # duplicate. A delta sent again would replay stale changes over newer ones.
             earlier = ledger.execute(text(
                 "SELECT batch_id FROM sync_batch WHERE dataset = :d AND sha256 = :s "
-                "AND mode = :m AND status = 'applied' ORDER BY batch_id LIMIT 1"
+                "AND mode = :m AND status = 'applied' "
+                "AND (:m = 'delta' OR batch_id = (SELECT max(batch_id) FROM sync_batch "
+                "WHERE dataset = :d AND status = 'applied')) ORDER BY batch_id LIMIT 1"
             ), {"d": dataset, "s": sha256, "m": mode}).scalar()
         batch_id = int(ledger.execute(text(
             "INSERT INTO sync_batch (dataset, mode, source, sha256, as_of, status, rows_read) "

@@ -61,8 +61,11 @@ def run_command(
     """Apply one snapshot or delta file to the master, with full history.
 
     Bad rows are quarantined with their reasons (see `mdr sync quarantine BATCH`) and the
-    good rows are applied; the exit code is then 3. The same file applied twice changes
-    nothing the second time.
+    good rows are applied. The same file applied twice changes nothing the second time
+    (a full snapshot sent again after other batches brings the master back to it).
+
+    Exit codes: 0 applied (or nothing to do), 3 applied with rows quarantined, 1 refused
+    or failed with nothing applied (the reason on stderr), 2 a bad option.
     """
     from sync.service import sync_file
 

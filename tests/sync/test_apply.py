@@ -257,6 +257,30 @@ def test_a_nul_character_quarantines_its_row_not_the_batch(master) -> None:
                   k=people[1]["rrn"]) == "새이름"
 
 
+def test_a_full_snapshot_sent_again_after_another_restores_it(master) -> None:
+    people = residents(3)
+    first = apply(master, people, sha="a")
+    renamed = [{**people[0], "name": "바뀐이름"}, *people[1:]]
+    apply(master, renamed, sha="b", as_of=FEB)
+    again = apply(master, people, sha="a", as_of=MAR)
+    assert again.status == "applied" and again.batch_id != first.batch_id
+    assert scalar(master, "SELECT name FROM resident WHERE rrn = :k",
+                  k=people[0]["rrn"]) == people[0]["name"]
+    assert apply(master, people, sha="a", as_of=MAR).status == "duplicate", \
+        "right after itself it changes nothing"
+
+
+def test_a_delta_sent_again_after_another_is_still_a_duplicate(master) -> None:
+    people = residents(2)
+    apply(master, people, sha="base")
+    first = apply(master, [{**people[0], "name": "첫째"}], sha="d1", as_of=FEB, mode="delta")
+    apply(master, [{**people[0], "name": "둘째"}], sha="d2", as_of=FEB, mode="delta")
+    replay = apply(master, [{**people[0], "name": "첫째"}], sha="d1", as_of=FEB, mode="delta")
+    assert (replay.status, replay.duplicate_of) == ("duplicate", first.batch_id)
+    assert scalar(master, "SELECT name FROM resident WHERE rrn = :k",
+                  k=people[0]["rrn"]) == "둘째"
+
+
 def test_duplicate_keys_in_one_file_are_quarantined(master) -> None:
     people = residents(3)
     twin = {**people[0], "name": "쌍둥이"}
