@@ -275,15 +275,17 @@ def db_current() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: typer handles usage errors; ours become one line."""
+    """Console entry point: typer handles usage errors; ours become one line, and with
+    ``--json`` also the one JSON document on stdout that scripts read."""
+    args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=argv, prog_name="mdr")
-    except ConfigurationError as exc:
-        print(f"mdr: error: {exc.detail}", file=sys.stderr)
-        return 2
+        app(args=args, prog_name="mdr")
     except MdrError as exc:
         print(f"mdr: error: {exc.detail}", file=sys.stderr)
-        return 1
+        if "--json" in args:
+            common.print_json({"error": {"type": exc.type_uri, "title": exc.title,
+                                         "detail": exc.detail}})
+        return 2 if isinstance(exc, ConfigurationError) else 1
     except KeyboardInterrupt:
         return 130
     return 0

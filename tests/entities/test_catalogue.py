@@ -96,3 +96,9 @@ def test_cli_describe_unknown_dataset_is_one_line() -> None:
     assert result.stderr.strip().splitlines() == [
         "mdr: error: unknown dataset 'spaceship'; valid names: " + ", ".join(DATASETS)
     ]
+    assert result.stdout == ""
+    scripted = _mdr("datasets", "describe", "spaceship", "--json",
+                    env=clean_env(MDR_DATABASE_URL="postgresql://x@127.0.0.1:1/none"))
+    assert scripted.returncode == 1
+    error = json.loads(scripted.stdout)["error"]  # one document for a script, errors too
+    assert error["type"].endswith("/unknown-dataset") and "spaceship" in error["detail"]
