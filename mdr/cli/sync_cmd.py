@@ -90,12 +90,28 @@ def run_command(
                                allow_mass_end=allow_mass_end)
     finally:
         engine.dispose()
+    document = result.as_dict()
+    if result.quarantined:  # the first rejected rows, each naming its row and field
+        document["problems"] = _first_problems(result.batch_id)
     if as_json:
-        common.print_json(result.as_dict())
+        common.print_json(document)
     else:
-        _print_summary(result.as_dict())
+        _print_summary(document)
     if result.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+#: Rejected rows that `sync run` shows itself; `mdr sync quarantine BATCH` lists them all.
+SHOWN_PROBLEMS = 20
+
+
+def _first_problems(batch_id: int) -> list[dict[str, object]]:
+    from sync.ledger import quarantined_rows
+
+    with unit_of_work(common.session_maker()) as session:
+        problems: list[dict[str, object]] = quarantined_rows(
+            session, batch_id, SHOWN_PROBLEMS)["problems"]
+    return problems
 
 
 def _print_summary(r: dict[str, object]) -> None:
@@ -113,8 +129,15 @@ def _print_summary(r: dict[str, object]) -> None:
         table.add_row(label, f"{r[key]:,}")
     out.print(table)
     if r["quarantined"]:
-        out.print(f"[red]{r['quarantined']:,} rows were quarantined[/]; see "
-                  f"`mdr sync quarantine {r['batch_id']}`.")
+        out.print(f"[red]{r['quarantined']:,} rows were quarantined[/] (good rows applied; "
+                  "data rows counted from 0):")
+        problems = r.get("problems") or []
+        assert isinstance(problems, list)
+        for p in problems:
+            field = f", {p['field']}" if p["field"] else ""
+            out.print(f"  row {p['row_number']}{field}: {p['reason']}", highlight=False)
+        more = " all of them" if len(problems) < int(str(r["quarantined"])) else " them with values"
+        out.print(f"See{more}: `mdr sync quarantine {r['batch_id']}`.")
 
 
 @app.command("history")

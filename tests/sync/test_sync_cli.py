@@ -95,6 +95,13 @@ def test_bad_rows_exit_code_and_quarantine_listing(cli, master, tmp_path: Path) 
     assert result.exit_code == EXIT_QUARANTINED
     summary = json.loads(result.stdout)
     assert (summary["created"], summary["quarantined"]) == (3, 1)
+    assert [(p["row_number"], p["field"]) for p in summary["problems"]] == [(1, "birth_date")]
+    assert records[1]["rrn"] not in result.stdout, "personal identifiers are masked"
+    again = tmp_path / "again.csv"
+    write_csv(again, [*records[:1], {**records[2], "sex": "X"}, *records[3:]])
+    told = cli.invoke(app, ["sync", "run", "resident", str(again), "--mode", "delta"])
+    assert told.exit_code == EXIT_QUARANTINED
+    assert "row 1, sex: not one of the codes" in told.stdout, told.stdout
     listing = cli.invoke(app, ["sync", "quarantine", str(summary["batch_id"]), "--json"])
     problems = json.loads(listing.stdout)["problems"]
     assert [(p["row_number"], p["field"]) for p in problems] == [(1, "birth_date")]
