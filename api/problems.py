@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+import psycopg2.errors
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -125,14 +126,19 @@ def problem_response(
 def mdr_problem(exc: MdrError, request: Request | str) -> Response:
     if exc.status >= 500:
         log.error("request failed: %s", exc.detail, extra={"problem": exc.slug})
+    return problem_response(
+        exc.status, exc.slug, exc.title, exc.detail, request, extra=exc.extra or None,
+        headers=problem_headers(exc) or None,
+    )
+
+
+def problem_headers(exc: MdrError) -> dict[str, str]:
+    """The headers an error's answer carries, in whatever body format."""
     retry_after = getattr(exc, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
     if exc.status == 401:  # RFC 9110: a 401 names the scheme to authenticate with
         headers["WWW-Authenticate"] = "Bearer"
-    return problem_response(
-        exc.status, exc.slug, exc.title, exc.detail, request, extra=exc.extra or None,
-        headers=headers or None,
-    )
+    return headers
 
 
 async def _mdr_error(request: Request, exc: Exception) -> Response:
@@ -193,6 +199,12 @@ DATABASE_LOST: tuple[type[BaseException], ...] = (
 DATABASE_RETRY_AFTER_SECONDS = 5
 
 
+NUL_REFUSED = (
+    asyncpg.CharacterNotInRepertoireError, asyncpg.UntranslatableCharacterError,
+    psycopg2.errors.CharacterNotInRepertoire, psycopg2.errors.UntranslatableCharacter,
+)
+
+
 def holds_nul(exc: BaseException) -> bool:
     """Whether the database refused a value for a NUL character, which PostgreSQL text
     cannot hold (psycopg2 refuses it before sending, the server when it arrives)."""
@@ -200,8 +212,7 @@ def holds_nul(exc: BaseException) -> bool:
     while seen is not None:
         if isinstance(seen, ValueError) and "NUL" in str(seen):
             return True
-        if type(seen).__name__ in ("CharacterNotInRepertoireError", "CharacterNotInRepertoire",
-                                   "UntranslatableCharacterError", "UntranslatableCharacter"):
+        if isinstance(seen, NUL_REFUSED):
             return True
         seen = getattr(seen, "orig", None) or seen.__cause__
     return False

@@ -39,7 +39,7 @@ from mdr.errors import (
     Unauthorized,
     shown,
 )
-from mdr.timezone import SEOUL
+from mdr.timezone import SEOUL, today_in_korea
 
 MAX_BATCH = 1000
 MAX_PAGE = 500
@@ -78,6 +78,13 @@ class Authorized:
 
 #: Column positions of granted fields, by dataset and fields (a few per grant).
 _POSITIONS: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
+
+
+def _require_purpose(purpose: str | None) -> str:
+    if not purpose:
+        raise InvalidInput("declare the purpose of the request in the X-Purpose header",
+                           errors=[{"field": "X-Purpose", "message": "required"}])
+    return purpose
 
 
 def _echoable(names: list[str]) -> list[str]:
@@ -253,9 +260,7 @@ class RecordService:
         grant = principal.grants.get(dataset)
         if grant is None:
             raise NoGrant(f"this key has no grant for {dataset}")
-        if not purpose:
-            raise InvalidInput("declare the purpose of the request in the X-Purpose header",
-                               errors=[{"field": "X-Purpose", "message": "required"}])
+        purpose = _require_purpose(purpose)
         if purpose not in grant.purposes:
             raise PurposeNotGranted(f"purpose {shown(purpose)!r} is not granted for {dataset}; "
                                     f"granted: {', '.join(sorted(grant.purposes))}")
@@ -283,7 +288,7 @@ class RecordService:
     def _live_flags(cls, row: Any) -> list[dict[str, Any]] | None:
         """Open flags concern the record as it is: the version believed and valid today
         carries them (not one dated later, nor one that has ended)."""
-        today = dt.datetime.now(SEOUL).date()
+        today = today_in_korea()
         live = row["superseded_at"] is None and row["valid_from"] <= today and (
             row["valid_to"] is None or row["valid_to"] > today)
         return cls._open_flags(row) if live else None
@@ -465,9 +470,7 @@ class RecordService:
 
     async def changes(self, ctx: ReadContext, dataset: str | None, after: int,
                       limit: int) -> dict[str, Any]:
-        if not ctx.purpose:
-            raise InvalidInput("declare the purpose of the request in the X-Purpose header",
-                               errors=[{"field": "X-Purpose", "message": "required"}])
+        _require_purpose(ctx.purpose)
         # Without a dataset filter: every granted dataset whose grant allows the purpose.
         granted = [d for d, g in ctx.principal.grants.items()
                    if d not in ROLES and ctx.purpose in g.purposes]

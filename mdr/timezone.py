@@ -7,3 +7,7 @@ import datetime as dt
 from typing import Final
 
 SEOUL: Final = dt.timezone(dt.timedelta(hours=9), "KST")
+
+
+def today_in_korea() -> dt.date:
+    return dt.datetime.now(SEOUL).date()

@@ -46,7 +46,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from sqlalchemy import Connection, Engine, text
@@ -56,10 +55,10 @@ from entities.registry import get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
 from mdr.errors import Conflict, InvalidInput, MassEndRefused
 from mdr.scheduler import advisory_key
+from mdr.timezone import today_in_korea
 
 log = logging.getLogger(__name__)
 
-SEOUL = ZoneInfo("Asia/Seoul")
 MODES = ("full", "delta")
 #: Delta files may carry this column: ``upsert`` (default) or ``end`` (end of validity).
 OP_COLUMN = "_op"
@@ -104,10 +103,6 @@ class SyncResult:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self) | {"applied": self.applied}
-
-
-def today_in_korea() -> dt.date:
-    return dt.datetime.now(SEOUL).date()
 
 
 # --------------------------------------------------------------------------- SQL pieces

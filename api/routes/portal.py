@@ -37,6 +37,7 @@ from pydantic import BaseModel, WithJsonSchema
 from starlette.responses import Response
 
 from api.json import json_response, plain_text
+from api.problems import problem_headers
 from api.records_service import Authorized, ReadContext, RecordService
 from entities.registry import get_dataset
 from entities.spec import PII
@@ -221,12 +222,10 @@ async def portal(
                                  "body": {"items": {"item": []},
                                           "numOfRows": rows or DEFAULT_ROWS,
                                           "pageNo": page or DEFAULT_PAGE_NO, "totalCount": 0}}}
-        retry_after = getattr(exc, "retry_after", None)
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         # The portal's clients read resultCode; one code, one status: "no such service"
         # (an unknown or a personal dataset) is a 404, invalid input a 400.
         status = 404 if code == "12" else 400 if exc.status in (400, 422) else exc.status
-        return _answer(envelope, fmt, status, headers)
+        return _answer(envelope, fmt, status, problem_headers(exc) or None)
     envelope = {"response": {
         "header": {"resultCode": "00", "resultMsg": "NORMAL SERVICE."},
         "body": {"items": {"item": items}, "numOfRows": rows, "pageNo": page,

@@ -128,16 +128,16 @@ def _print_summary(r: dict[str, object]) -> None:
                        ("unchanged", "unchanged"), ("quarantined", "quarantined")):
         table.add_row(label, f"{r[key]:,}")
     out.print(table)
-    if r["quarantined"]:
-        out.print(f"[red]{r['quarantined']:,} rows were quarantined[/] (good rows applied; "
+    quarantined, problems = r["quarantined"], r.get("problems") or []
+    if quarantined:
+        assert isinstance(quarantined, int) and isinstance(problems, list)
+        out.print(f"[red]{quarantined:,} rows were quarantined[/] (good rows applied; "
                   "data rows counted from 0):")
-        problems = r.get("problems") or []
-        assert isinstance(problems, list)
         for p in problems:
             field = f", {p['field']}" if p["field"] else ""
             out.print(f"  row {p['row_number']}{field}: {p['reason']}", highlight=False)
-        more = " all of them" if len(problems) < int(str(r["quarantined"])) else " them with values"
-        out.print(f"See{more}: `mdr sync quarantine {r['batch_id']}`.")
+        which = "all of them" if len(problems) < quarantined else "them with values"
+        out.print(f"See {which}: `mdr sync quarantine {r['batch_id']}`.")
 
 
 @app.command("history")

@@ -17,7 +17,6 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -34,8 +33,8 @@ from mdr.quality.scorecards import (
     trend,
     worst_rules,
 )
+from mdr.timezone import SEOUL
 
-SEOUL = ZoneInfo("Asia/Seoul")
 SAMPLES_SHOWN = 10
 RUNS_LISTED = 15
 
