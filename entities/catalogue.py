@@ -10,7 +10,6 @@ transaction as the data.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import asdict
 from typing import Any
 
@@ -209,7 +208,7 @@ def describe_dataset(session: Session | None, name: str) -> dict[str, Any]:
         "csv_columns": list(spec.field_names),
         **spec_document(spec),
         "vocabulary": {
-            f.term: _with_code_list({
+            f.term: _with_code_list(f.term, {
                 "name_ko": TERMS[f.term].name_ko,
                 "name_en": TERMS[f.term].name_en,
                 "definition": TERMS[f.term].definition,
@@ -231,20 +230,14 @@ def describe_dataset(session: Session | None, name: str) -> dict[str, Any]:
     return document
 
 
-_CODE_LIST = re.compile(r"code, see CODE_LABELS\['(\w+)'\](.*)")
-
-
 def vocabulary(session: Session) -> list[dict[str, Any]]:
     """The standard vocabulary as stored, code terms with their code lists."""
-    return [_with_code_list(dict(row)) for row in session.execute(
+    return [_with_code_list(row["code"], dict(row)) for row in session.execute(
         select(vocabulary_term).order_by(vocabulary_term.c.code)).mappings()]
 
 
-def _with_code_list(term: dict[str, Any]) -> dict[str, Any]:
-    """A code term with its code list (value: Korean label), which its format names
-    only by its place in the source."""
-    listed = _CODE_LIST.fullmatch(term.get("format") or "")
-    if listed and listed[1] in CODE_LABELS:
-        term["format"] = "code: one of `codes` (value: Korean label)" + listed[2]
-        term["codes"] = CODE_LABELS[listed[1]]
+def _with_code_list(code: str, term: dict[str, Any]) -> dict[str, Any]:
+    """A code term with its code list (value: Korean label)."""
+    if code in CODE_LABELS:
+        term["codes"] = CODE_LABELS[code]
     return term

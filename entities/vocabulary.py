@@ -31,6 +31,10 @@ from dataclasses import dataclass
 
 from entities.spec import FieldType
 
+#: The format of a code term: its values are ``CODE_LABELS[term code]``, which the
+#: catalogue publishes with it.
+CODE_LIST = "code: one of `codes` (value: Korean label)"
+
 
 @dataclass(frozen=True)
 class Term:
@@ -362,7 +366,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "resident_status", "주민등록 상태", "Resident status",
         "주민등록 기록의 상태(생존, 사망, 국외이주, 거주불명).",
-        T.CODE, "code, see CODE_LABELS['resident_status']",
+        T.CODE, CODE_LIST,
         ("주민등록상태", "상태", "상태코드", "생존여부", "사망여부", "status", "status_code",
          "stts_cd", "resident_status"),
     ),
@@ -383,7 +387,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "foreign_resident_status", "외국인 체류 상태", "Foreign resident status",
         "등록외국인의 체류 상태(체류중, 출국, 체류기간 만료, 사망).",
-        T.CODE, "code, see CODE_LABELS['foreign_resident_status']",
+        T.CODE, CODE_LIST,
         ("체류상태", "상태", "상태코드", "status", "status_code", "stts_cd", "stay_status",
          "foreign_resident_status"),
     ),
@@ -412,7 +416,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "corporation_kind", "법인 종류", "Corporation kind",
         "상법·민법 등에 따른 법인의 종류(주식회사, 사단법인 등).",
-        T.CODE, "code, see CODE_LABELS['corporation_kind']",
+        T.CODE, CODE_LIST,
         ("법인종류", "법인구분", "회사종류", "법인형태", "corporation_kind", "corp_kind",
          "corp_type", "corp_se"),
     ),
@@ -439,7 +443,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "corporation_status", "법인 상태", "Corporation status",
         "법인 등기기록의 상태(존속, 해산, 청산종결, 합병해산).",
-        T.CODE, "code, see CODE_LABELS['corporation_status']",
+        T.CODE, CODE_LIST,
         ("법인상태", "등기상태", "상태", "상태코드", "status", "status_code", "stts_cd",
          "corp_status", "corporation_status"),
     ),
@@ -474,13 +478,13 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "tax_type", "과세유형", "Tax type",
         "부가가치세 과세유형.",
-        T.CODE, "code, see CODE_LABELS['tax_type']",
+        T.CODE, CODE_LIST,
         ("과세유형", "과세유형코드", "과세구분", "tax_type", "tax_type_cd", "taxation_type"),
     ),
     Term(
         "business_status", "사업자 상태", "Business status",
         "국세청 납세자 상태(계속사업자, 휴업자, 폐업자).",
-        T.CODE, "code, see CODE_LABELS['business_status']",
+        T.CODE, CODE_LIST,
         ("사업자상태", "납세자상태", "영업상태", "상태", "상태코드", "status", "status_code",
          "stts_cd", "b_stt", "b_stt_cd", "business_status"),
     ),
@@ -508,7 +512,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "workplace_status", "사업장 상태", "Workplace status",
         "보험관계의 상태(정상, 소멸).",
-        T.CODE, "code, see CODE_LABELS['workplace_status']",
+        T.CODE, CODE_LIST,
         ("사업장상태", "보험관계상태", "상태", "상태코드", "status", "status_code", "stts_cd",
          "workplace_status"),
     ),
@@ -523,7 +527,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "land_category", "지목", "Land category",
         "공간정보관리법 제67조의 28개 지목.",
-        T.CODE, "code, see CODE_LABELS['land_category'] (지목 names in Korean)",
+        T.CODE, CODE_LIST + " (지목 names in Korean)",
         ("지목", "지목코드", "지목명", "land_category", "land_use_category", "jimok",
          "lndcgr_code", "lndcgr_nm"),
     ),
@@ -550,28 +554,28 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "use_zone", "용도지역", "Use zone",
         "국토계획법 제36조·시행령 제30조의 용도지역.",
-        T.CODE, "code, see CODE_LABELS['use_zone']",
+        T.CODE, CODE_LIST,
         ("용도지역", "용도지역명", "용도지역코드", "use_zone", "zoning", "zone",
          "prpos_area1", "prpos_area1_nm"),
     ),
     Term(
         "parcel_status", "토지 상태", "Parcel status",
         "필지의 상태(정상, 합병, 분할, 폐쇄).",
-        T.CODE, "code, see CODE_LABELS['parcel_status']",
+        T.CODE, CODE_LIST,
         ("토지상태", "필지상태", "토지이동상태", "상태", "상태코드", "status", "status_code",
          "stts_cd", "parcel_status"),
     ),
     Term(
         "main_use", "주용도", "Main use",
         "건축법 시행령 별표 1의 건축물 용도.",
-        T.CODE, "code, see CODE_LABELS['main_use']",
+        T.CODE, CODE_LIST,
         ("주용도", "주용도코드", "주용도명", "건물용도", "main_use", "main_purps_cd",
          "main_purps_cd_nm", "building_use", "use"),
     ),
     Term(
         "building_structure", "주구조", "Main structure",
         "건축물의 주된 구조.",
-        T.CODE, "code, see CODE_LABELS['building_structure']",
+        T.CODE, CODE_LIST,
         ("구조", "주구조", "구조코드", "구조명", "structure", "strct_cd", "strct_cd_nm"),
     ),
     Term(
@@ -611,14 +615,14 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "building_status", "건축물 상태", "Building status",
         "건축물대장의 상태(현존, 멸실).",
-        T.CODE, "code, see CODE_LABELS['building_status']",
+        T.CODE, CODE_LIST,
         ("건축물상태", "대장상태", "멸실여부", "상태", "상태코드", "status", "status_code",
          "stts_cd", "building_status"),
     ),
     Term(
         "address_status", "주소 상태", "Address status",
         "도로명주소의 상태(사용, 폐지).",
-        T.CODE, "code, see CODE_LABELS['address_status']",
+        T.CODE, CODE_LIST,
         ("주소상태", "사용여부", "폐지여부", "상태", "상태코드", "status", "status_code",
          "stts_cd", "address_status"),
     ),
@@ -645,21 +649,21 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "fuel_type", "사용연료", "Fuel type",
         "자동차의 사용 연료.",
-        T.CODE, "code, see CODE_LABELS['fuel_type']",
+        T.CODE, CODE_LIST,
         ("연료", "사용연료", "연료종류", "fuel", "fuel_type", "fuel_kind", "fuel_cd",
          "use_fuel_nm"),
     ),
     Term(
         "vehicle_type", "차종", "Vehicle type",
         "자동차관리법 제3조의 자동차 종류(승용, 승합, 화물, 특수).",
-        T.CODE, "code, see CODE_LABELS['vehicle_type']",
+        T.CODE, CODE_LIST,
         ("차종", "차종구분", "자동차종류", "vehicle_type", "car_type", "vhcty_asort_nm",
          "vehicle_kind"),
     ),
     Term(
         "vehicle_use", "용도", "Vehicle use",
         "자동차의 용도(자가용, 영업용, 관용).",
-        T.CODE, "code, see CODE_LABELS['vehicle_use']",
+        T.CODE, CODE_LIST,
         ("용도", "용도구분", "자가용구분", "vehicle_use", "use_type", "usage", "prpos_se_nm"),
     ),
     Term(
@@ -672,7 +676,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "vehicle_status", "자동차 등록 상태", "Vehicle status",
         "자동차등록원부의 상태(등록, 폐차말소, 수출말소, 기타말소).",
-        T.CODE, "code, see CODE_LABELS['vehicle_status']",
+        T.CODE, CODE_LIST,
         ("등록상태", "차량상태", "말소여부", "상태", "상태코드", "status", "status_code",
          "stts_cd", "vehicle_status"),
     ),
@@ -680,7 +684,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "licence_kind", "면허 종별", "Licence kind",
         "도로교통법 제80조의 운전면허 종별.",
-        T.CODE, "code, see CODE_LABELS['licence_kind']",
+        T.CODE, CODE_LIST,
         ("면허종별", "면허종류", "면허종", "면허구분", "licence_kind", "license_kind",
          "license_type", "licence_type", "lcns_knd"),
     ),
@@ -707,7 +711,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "licence_status", "면허 상태", "Licence status",
         "운전면허의 상태(유효, 정지, 취소, 실효).",
-        T.CODE, "code, see CODE_LABELS['licence_status']",
+        T.CODE, CODE_LIST,
         ("면허상태", "상태", "상태코드", "status", "status_code", "stts_cd",
          "licence_status", "license_status"),
     ),
@@ -734,7 +738,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "goods_unit", "단위", "Unit",
         "물품의 거래 단위.",
-        T.CODE, "code, see CODE_LABELS['goods_unit']",
+        T.CODE, CODE_LIST,
         ("단위", "단위코드", "unit", "uom", "unit_cd", "unit_of_measure"),
     ),
     Term(
@@ -746,7 +750,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "goods_status", "물품 상태", "Goods status",
         "물품목록 등록 상태(사용, 사용중지).",
-        T.CODE, "code, see CODE_LABELS['goods_status']",
+        T.CODE, CODE_LIST,
         ("물품상태", "사용여부", "상태", "상태코드", "status", "status_code", "stts_cd",
          "goods_status"),
     ),
@@ -767,7 +771,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "dosage_form", "제형", "Dosage form",
         "의약품의 제형.",
-        T.CODE, "code, see CODE_LABELS['dosage_form']",
+        T.CODE, CODE_LIST,
         ("제형", "제형구분", "제형명", "dosage_form", "form", "drug_form", "dosage_form_nm"),
     ),
     Term(
@@ -793,7 +797,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "medicine_status", "허가 상태", "Medicine status",
         "품목허가의 상태(정상, 취소, 취하).",
-        T.CODE, "code, see CODE_LABELS['medicine_status']",
+        T.CODE, CODE_LIST,
         ("허가상태", "취소취하구분", "취소/취하", "상태", "상태코드", "status", "status_code",
          "stts_cd", "cancel_name", "medicine_status"),
     ),
@@ -820,7 +824,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "hazard_class", "유해화학물질 구분", "Hazard class",
         "화학물질관리법 제2조의 유해화학물질 구분.",
-        T.CODE, "code, see CODE_LABELS['hazard_class']",
+        T.CODE, CODE_LIST,
         ("유해화학물질구분", "물질구분", "유해성구분", "hazard_class", "hazard_category",
          "chem_se"),
     ),
@@ -853,7 +857,7 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "substance_status", "지정 상태", "Substance status",
         "유해화학물질 지정 상태(지정, 지정해제).",
-        T.CODE, "code, see CODE_LABELS['substance_status']",
+        T.CODE, CODE_LIST,
         ("지정상태", "지정여부", "상태", "상태코드", "status", "status_code", "stts_cd",
          "substance_status"),
     ),
@@ -867,14 +871,14 @@ _TERMS: tuple[Term, ...] = (
     Term(
         "main_crop", "주작목", "Main crop",
         "농업경영체의 주된 품목군.",
-        T.CODE, "code, see CODE_LABELS['main_crop']",
+        T.CODE, CODE_LIST,
         ("주작목", "주요품목", "주품목", "재배품목", "main_crop", "crop", "main_item",
          "main_prdlst"),
     ),
     Term(
         "farm_business_status", "경영체 상태", "Farm business status",
         "농업경영체 등록 상태(정상, 말소).",
-        T.CODE, "code, see CODE_LABELS['farm_business_status']",
+        T.CODE, CODE_LIST,
         ("경영체상태", "등록상태", "상태", "상태코드", "status", "status_code", "stts_cd",
          "farm_business_status"),
     ),
