@@ -39,7 +39,7 @@ from mdr.errors import (
     Unauthorized,
     shown,
 )
-from mdr.timezone import SEOUL, today_in_korea
+from mdr.timezone import SEOUL, TODAY_IN_KOREA_SQL, today_in_korea
 
 MAX_BATCH = 1000
 MAX_PAGE = 500
@@ -96,7 +96,7 @@ def _q(name: str) -> str:
 
 
 #: Today's date where the records are kept (as a sync's default as-of date).
-TODAY = "(now() AT TIME ZONE 'Asia/Seoul')::date"
+TODAY = TODAY_IN_KOREA_SQL
 
 
 class _Queries:

@@ -152,7 +152,7 @@ def recount(
     """Refresh a dataset's row count (live records) and, after a sync, its sync time."""
     spec = get_dataset(dataset)
     count = int(session.execute(
-        text(f'SELECT count(*) FROM "{spec.current_table}"')
+        text(f'SELECT count(*) FROM "{spec.today_view}"')
     ).scalar_one())
     values: dict[str, Any] = {"row_count": count}
     if synced_at is not None:

@@ -209,3 +209,8 @@ class DatasetSpec:
     @property
     def current_table(self) -> str:
         return self.name
+
+    @property
+    def today_view(self) -> str:
+        """The records valid today (see ``entities.tables.today_view_sql``)."""
+        return f"{self.name}_today"

@@ -18,6 +18,12 @@ For each dataset:
 
 References between datasets are indexed but are not foreign keys: each owning
 agency syncs on its own schedule, so a reference may arrive before its target.
+``<dataset>_today`` (a view)
+    the records valid today. The current table holds each key's latest version;
+    after a sync dated later than today (a change announced ahead) that version is
+    not valid yet, and the version valid today, which it replaces or ends, is only
+    in the version table. Checks, reconciliation and row counts read this view.
+
 Unresolved references are what the referential integrity checks report.
 """
 
@@ -48,6 +54,7 @@ from sqlalchemy.types import TypeEngine
 from entities.registry import DATASETS
 from entities.spec import DatasetSpec, FieldSpec, FieldType, SearchKind
 from mdr.db.base import metadata
+from mdr.timezone import TODAY_IN_KOREA_SQL
 
 SQL_TYPES: dict[FieldType, type[TypeEngine[Any]]] = {
     FieldType.TEXT: Text,
@@ -182,3 +189,23 @@ current_tables: dict[str, Table] = {}
 for _spec in DATASETS.values():
     version_tables[_spec.name] = build_version_table(_spec)
     current_tables[_spec.name] = build_current_table(_spec, version_tables[_spec.name])
+
+
+def today_view_sql(spec: DatasetSpec) -> str:
+    """``CREATE VIEW`` of the dataset's records valid today.
+
+    The second part runs only while an applied batch of the dataset is dated after
+    today: one probe of ``ix_sync_batch_dataset_applied_as_of``, evaluated once per
+    statement, so otherwise the view costs a filter on the current table.
+    """
+    columns = ", ".join(f'"{name}"' for name in spec.field_names)
+    columns += ", version_id, valid_from, recorded_at, batch_id, row_hash"
+    today = TODAY_IN_KOREA_SQL
+    return (
+        f'CREATE VIEW "{spec.today_view}" AS '
+        f'SELECT {columns} FROM "{spec.current_table}" WHERE valid_from <= {today} '
+        f'UNION ALL SELECT {columns} FROM "{spec.version_table}" '
+        f"WHERE (SELECT max(as_of) FROM sync_batch WHERE dataset = '{spec.name}' "
+        f"AND status = 'applied') > {today} "
+        f"AND superseded_at IS NULL AND valid_from <= {today} AND valid_to > {today}"
+    )

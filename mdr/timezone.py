@@ -11,3 +11,7 @@ SEOUL: Final = dt.timezone(dt.timedelta(hours=9), "KST")
 
 def today_in_korea() -> dt.date:
     return dt.datetime.now(SEOUL).date()
+
+
+#: The same date inside PostgreSQL.
+TODAY_IN_KOREA_SQL: Final = "(now() AT TIME ZONE 'Asia/Seoul')::date"

@@ -363,7 +363,7 @@ def _master_record(conn: Connection, spec: DatasetSpec, key: str) -> dict[str, A
     columns = ", ".join(f'"{f.name}"::text AS "{f.name}"' for f in spec.fields)
     row = (
         conn.execute(
-            text(f'SELECT {columns} FROM "{spec.current_table}" WHERE "{spec.key}" = :k'),
+            text(f'SELECT {columns} FROM "{spec.today_view}" WHERE "{spec.key}" = :k'),
             {"k": key},
         )
         .mappings()
@@ -522,7 +522,7 @@ def _relink(
         )
     if target is not None:
         exists = conn.execute(
-            text(f'SELECT 1 FROM "{spec.current_table}" WHERE "{spec.key}" = :k'), {"k": target}
+            text(f'SELECT 1 FROM "{spec.today_view}" WHERE "{spec.key}" = :k'), {"k": target}
         ).first()
         if exists is None:
             raise NotFound(f"no live {spec.name} record with that key to link to")

@@ -32,6 +32,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -293,14 +294,30 @@ def results_frame(outcomes: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def check_results_path(out: Path) -> None:
+    """Refuse a results path that cannot be written, before a run spends its time."""
+    for path in (out, master_only_path(out)):
+        if path.is_dir():
+            raise InvalidInput(f"--out {path} is a directory; give a file name such as "
+                               f"{path / 'results.csv'}", path=str(path))
+    folder = next((p for p in out.absolute().parents if p.exists()), None)
+    if folder is not None and (not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK)):
+        raise InvalidInput(f"--out {out}: cannot create files under {folder}", path=str(out))
+
+
 def write_results(result: RunResult, out: Path) -> tuple[Path, Path]:
     """Write the results CSV and its master-only companion; return both paths."""
     if result.results is None or result.master_only is None:
         raise InvalidInput(f"run {result.run_id} has no result frames to write")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    result.results.write_csv(out, null_value="")
     companion = master_only_path(out)
-    result.master_only.select("master_key").write_csv(companion, null_value="")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result.results.write_csv(out, null_value="")
+        result.master_only.select("master_key").write_csv(companion, null_value="")
+    except OSError as exc:
+        raise InvalidInput(
+            f"run {result.run_id} is stored, but its results could not be written to "
+            f"{out}: {exc.strerror or exc}", path=str(out)) from None
     return out, companion
 
 
@@ -593,7 +610,7 @@ def _load_master(
         cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
         columns = ", ".join(f"c.{_q(f.name)}::text AS {_q(f.name)}" for f in spec.fields)
         key = _q(spec.key)
-        table = _q(spec.current_table)
+        table = _q(spec.today_view)
         if not scope:
             query = f"SELECT {columns}, true AS {_IN_SCOPE} FROM {table} c"
         else:

@@ -5,6 +5,10 @@ An owning agency (or its transfer system) drops snapshot files into
 has not been applied yet (by checksum), as a full snapshot; older unprocessed
 files are superseded by it and left in place for the record. The jobs of the 14
 datasets start three minutes apart so they do not compete for the machine.
+
+A batch dated after the day it is applied (a change announced ahead) takes effect
+on its date; ``recount_due`` refreshes the catalogue's counts of records valid
+today just after midnight, when such changes come due.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from entities.catalogue import recount
 from entities.registry import DATASETS
 from mdr.scheduler import JobSpec
 from mdr.settings import Settings
@@ -59,6 +64,17 @@ def nightly_sync(session: Session, *, dataset: str, drop_dir: str,
                                   if k not in {"timings", "source"}}}
 
 
+def recount_due(session: Session) -> dict[str, Any]:
+    """Recount the datasets with an applied batch dated after the day it was applied
+    and due by today, so the catalogue counts the records valid today."""
+    due = session.execute(text(
+        "SELECT DISTINCT dataset FROM sync_batch WHERE status = 'applied' "
+        "AND as_of > (started_at AT TIME ZONE 'Asia/Seoul')::date "
+        "AND as_of <= (now() AT TIME ZONE 'Asia/Seoul')::date ORDER BY dataset"
+    )).scalars().all()
+    return {"recounted": {dataset: recount(session, dataset) for dataset in due}}
+
+
 def sync_jobs(settings: Settings) -> list[JobSpec]:
     base = {f.name: str(f) for f in
             CronTrigger.from_crontab(settings.sync_cron, timezone="Asia/Seoul").fields}
@@ -81,4 +97,10 @@ def sync_jobs(settings: Settings) -> list[JobSpec]:
             retries=settings.sync_retries,
             retry_backoff_seconds=settings.sync_retry_backoff_seconds,
         ))
+    jobs.append(JobSpec(
+        id="catalogue-recount",
+        func=recount_due,
+        trigger=CronTrigger(hour=0, minute=1, timezone="Asia/Seoul"),
+        description="Recount datasets whose announced changes came due",
+    ))
     return jobs

@@ -118,6 +118,12 @@ def logout(
     return response
 
 
+@router.get("")
+def bare_console() -> Response:
+    # The API redirects no slashes (a path may hold a key); the console's own address may.
+    return RedirectResponse("/console/", status_code=308)
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, user: Anyone) -> Response:
     return render(request, "home.html", user)

@@ -11,6 +11,10 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer import rich_utils
+
+# typer vendors click (0.29 on); its usage errors are these classes, not click's.
+from typer._click.exceptions import ClickException as UsageProblem
 
 from mdr.cli import (
     access_cmd,
@@ -23,7 +27,7 @@ from mdr.cli import (
     sync_cmd,
     users_cmd,
 )
-from mdr.errors import ConfigurationError, MdrError
+from mdr.errors import PROBLEM_BASE, ConfigurationError, MdrError
 
 if TYPE_CHECKING:
     from mdr.db.engine import Database
@@ -275,20 +279,36 @@ def db_current() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: typer handles usage errors; ours become one line, and with
-    ``--json`` also the one JSON document on stdout that scripts read."""
+    """Console entry point: usage errors are typer's message, ours one line; with
+    ``--json`` either is also the one JSON document on stdout that scripts read."""
     args = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in args
     try:
-        app(args=args, prog_name="mdr")
+        outcome = app(args=args, prog_name="mdr", standalone_mode=False)
+    except UsageProblem as exc:  # bad option or argument: exit code 2
+        rich_utils.rich_format_error(exc)
+        if as_json:
+            _print_error(USAGE_ERROR, "Bad usage", exc.format_message())
+        return exc.exit_code
+    except typer.Abort:
+        print("Aborted!", file=sys.stderr)
+        return 1
     except MdrError as exc:
         print(f"mdr: error: {exc.detail}", file=sys.stderr)
-        if "--json" in args:
-            common.print_json({"error": {"type": exc.type_uri, "title": exc.title,
-                                         "detail": exc.detail}})
+        if as_json:
+            _print_error(exc.type_uri, exc.title, exc.detail)
         return 2 if isinstance(exc, ConfigurationError) else 1
     except KeyboardInterrupt:
         return 130
-    return 0
+    # Without standalone mode, typer.Exit(code) comes back as the code.
+    return outcome if isinstance(outcome, int) and not isinstance(outcome, bool) else 0
+
+
+USAGE_ERROR = PROBLEM_BASE + "usage-error"
+
+
+def _print_error(type_uri: str, title: str, detail: str) -> None:
+    common.print_json({"error": {"type": type_uri, "title": title, "detail": detail}})
 
 
 if __name__ == "__main__":

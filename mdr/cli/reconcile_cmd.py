@@ -89,9 +89,11 @@ def reconcile(
     ambiguous) with its evidence; mismatches become steward work items
     (`mdr steward inbox`).
     """
-    from reconciliation.service import STAGES, reconcile_file, write_results
+    from reconciliation.service import STAGES, check_results_path, reconcile_file, write_results
 
     settings = common.settings()
+    if out is not None:
+        check_results_path(out)
     db = common.database(settings, "cli")
     common.migrate_if_behind(db, quiet=True)
     engine = make_engine(db.url, "cli", pool_size=2)

@@ -174,7 +174,7 @@ class Rule:
             )
         joins = "".join(f"\n  {j.sql}" for j in self.joins)
         return (
-            f"SELECT t.{q(spec.key)} AS key\nFROM {q(spec.current_table)} t{joins}\n"
+            f"SELECT t.{q(spec.key)} AS key\nFROM {q(spec.today_view)} t{joins}\n"
             f"WHERE ({self.scope}) AND ({self.condition})"
         )
 
@@ -272,9 +272,9 @@ def relation_join(spec: DatasetSpec, rel: RelationSpec, kind: str = "") -> Join:
         return Join(
             alias,
             f"LEFT JOIN (SELECT m.{q(spec.key)} AS k, count(*) AS missing "
-            f"FROM {q(spec.current_table)} m CROSS JOIN LATERAL "
+            f"FROM {q(spec.today_view)} m CROSS JOIN LATERAL "
             f"unnest(string_to_array(m.{q(rel.field)}, ';')) AS x(v) "
-            f"WHERE btrim(x.v) <> '' AND NOT EXISTS (SELECT 1 FROM {q(target.current_table)} p "
+            f"WHERE btrim(x.v) <> '' AND NOT EXISTS (SELECT 1 FROM {q(target.today_view)} p "
             f"WHERE p.{key} = btrim(x.v)) GROUP BY m.{q(spec.key)}) {alias} "
             f"ON {alias}.k = t.{q(spec.key)}",
             reads=(target.name,),
@@ -283,14 +283,14 @@ def relation_join(spec: DatasetSpec, rel: RelationSpec, kind: str = "") -> Join:
         alias = f"r_{rel.name}_{kind}"
         return Join(
             alias,
-            f"LEFT JOIN {q(target.current_table)} {alias} ON {col(rel.kind_field)} = {lit(kind)} "
+            f"LEFT JOIN {q(target.today_view)} {alias} ON {col(rel.kind_field)} = {lit(kind)} "
             f"AND {alias}.{key} = {col(rel.field)}",
             reads=(target.name,),
         )
     alias = f"r_{rel.name}"
     return Join(
         alias,
-        f"LEFT JOIN {q(target.current_table)} {alias} ON {alias}.{key} = {col(rel.field)}",
+        f"LEFT JOIN {q(target.today_view)} {alias} ON {alias}.{key} = {col(rel.field)}",
         reads=(target.name,),
     )
 
@@ -462,7 +462,7 @@ def unique_rule(
 
     join = Join(
         alias,
-        f"LEFT JOIN (SELECT d.{q(field_name)} AS v FROM {q(spec.current_table)} d "
+        f"LEFT JOIN (SELECT d.{q(field_name)} AS v FROM {q(spec.today_view)} d "
         f"WHERE {scope('d')} GROUP BY 1 HAVING count(*) > 1) {alias} "
         f"ON {alias}.v = {col(field_name)}",
     )

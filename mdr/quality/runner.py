@@ -178,7 +178,7 @@ def row_scan(dataset: str, rules: Sequence[Rule]) -> Statement:
     join_sql = "".join(f"\n  {j.sql}" for j in joins.values())
     sql = (
         f"SELECT {', '.join(outer)}\nFROM (SELECT {', '.join(inner)}\n"
-        f"  FROM {q(spec.current_table)} t{join_sql}\n  OFFSET 0) x"
+        f"  FROM {q(spec.today_view)} t{join_sql}\n  OFFSET 0) x"
     )
     label = f"{dataset}: {len(rules)} rule{'s' if len(rules) != 1 else ''} in one scan"
     return Statement(label, list(rules), sql, RuleKind.ROW)

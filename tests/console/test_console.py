@@ -303,3 +303,8 @@ def test_inbox_pages_stay_fast_with_100000_open_items(
     assert "Total: <strong>100000</strong>" in aged.text
     too_old = console.get("/console/inbox?min_age=41")
     assert "Total: <strong>0</strong>" in too_old.text
+
+
+def test_the_console_address_without_a_slash_leads_to_the_console(console: TestClient) -> None:
+    response = console.get("/console", follow_redirects=False)
+    assert response.status_code == 308 and response.headers["location"] == "/console/"

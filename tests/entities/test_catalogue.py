@@ -102,3 +102,20 @@ def test_cli_describe_unknown_dataset_is_one_line() -> None:
     assert scripted.returncode == 1
     error = json.loads(scripted.stdout)["error"]  # one document for a script, errors too
     assert error["type"].endswith("/unknown-dataset") and "spaceship" in error["detail"]
+
+
+def test_cli_usage_errors_with_json_print_one_document_too() -> None:
+    from tests.helpers import clean_env
+    from tests.test_settings import _mdr
+
+    env = clean_env(MDR_DATABASE_URL="postgresql://x@127.0.0.1:1/none")
+    for args in (("sync", "run", "vehicle", "x.csv", "--mode", "bogus", "--json"),
+                 ("sync", "run", "vehicle", "--json")):
+        result = _mdr(*args, env=env)
+        assert result.returncode == 2, result.stderr
+        error = json.loads(result.stdout)["error"]
+        assert error["type"].endswith("/usage-error")
+        assert ("bogus" in error["detail"]) == ("bogus" in args)
+        assert "Usage: mdr sync run" in result.stderr  # typer's message, as without --json
+    plain = _mdr("sync", "run", "vehicle", env=env)
+    assert plain.returncode == 2 and plain.stdout == ""

@@ -336,3 +336,16 @@ def test_a_nul_character_in_an_agency_copy_is_dropped(api: TestClient, rec_db: E
     assert answer.status_code == 202, answer.text
     body = poll(api, agency, answer.json()["run_id"])
     assert body["status"] == "finished", body
+
+
+def test_reconcile_refuses_an_unwritable_out_path_before_running(
+    cli: CliRunner, snapshot: Snapshot, rec_db: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    runs_before = count(rec_db, "SELECT count(*) FROM reconciliation_run")
+    result = cli.invoke(cli_app(), ["reconcile", "resident", str(snapshot.agency_file),
+                                    "--agency", AGENCY, "--out", str(folder), "--json"])
+    assert result.exit_code != 0
+    assert "is a directory" in str(result.exception)
+    assert count(rec_db, "SELECT count(*) FROM reconciliation_run") == runs_before  # nothing ran

@@ -1,0 +1,91 @@
+"""A sync dated after today announces changes: until their date, checks, reconciliation
+and the catalogue's count see the records valid today (the ``<dataset>_today`` views),
+while the current table already holds the announced versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import text
+
+from entities.catalogue import refresh_catalogue
+from mdr.db.engine import session_factory, unit_of_work
+from mdr.quality.runner import run_checks
+from mdr.timezone import today_in_korea
+from reconciliation.service import reconcile_file
+from sync.jobs import recount_due
+from tests.sync.test_apply import apply, residents, rows, scalar
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def announced(master):
+    """20 residents valid since last month; a snapshot dated next month renames the first
+    and leaves out the second (it ends then)."""
+    with unit_of_work(session_factory(master)) as session:
+        refresh_catalogue(session)
+    today = today_in_korea()
+    people = residents(20)
+    apply(master, people, sha="now", as_of=today - dt.timedelta(days=30))
+    later = [{**people[0], "name": "개명된이름"}, *people[2:]]
+    result = apply(master, later, sha="later", as_of=today + dt.timedelta(days=30))
+    assert (result.changed, result.ended) == (1, 1)
+    return people
+
+
+def test_the_today_view_holds_the_versions_valid_today(master, announced) -> None:
+    first, second = announced[0]["rrn"], announced[1]["rrn"]
+    current = {r["rrn"]: r["name"] for r in rows(master, "SELECT rrn, name FROM resident")}
+    assert current[first] == "개명된이름" and second not in current
+
+    today = {r["rrn"]: r["name"] for r in rows(master, "SELECT rrn, name FROM resident_today")}
+    assert len(today) == 20
+    assert today[first] == announced[0]["name"] and today[second] == announced[1]["name"]
+    assert scalar(master, "SELECT row_count FROM dataset_catalogue WHERE name = 'resident'") == 20
+
+
+def test_without_a_later_batch_the_view_is_the_current_table(master) -> None:
+    apply(master, residents(5), sha="a", as_of=today_in_korea())
+    assert scalar(master, "SELECT count(*) FROM resident_today") == 5
+    # Nothing is pending: the version table's part is not even scanned.
+    with master.connect() as conn:
+        plan = "\n".join(conn.execute(text(
+            "EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM resident_today")).scalars())
+    assert "resident_version" in plan and "(never executed)" in plan
+
+
+def test_checks_count_the_records_valid_today(master, announced) -> None:
+    with unit_of_work(session_factory(master)) as session:
+        summary = run_checks(session, datasets=["resident"])
+    # Rules over every record check 20 (the current table holds 19, one renamed).
+    assert max(r.checked_rows for r in summary.results if r.rule.dataset == "resident") == 20
+
+
+def test_reconciliation_compares_with_the_records_valid_today(master, announced,
+                                                              tmp_path: Path) -> None:
+    copy = tmp_path / "copy.csv"
+    pl.DataFrame([{k: None if v is None else str(v) for k, v in p.items()}
+                  for p in announced]).write_csv(copy)
+    result = reconcile_file(master, "resident", copy, agency="MOHW")
+    assert {k: n for k, n in result.outcomes.items() if n} == {"match": 20}
+
+
+def test_the_recount_job_counts_announced_changes_on_their_date(master, announced) -> None:
+    with unit_of_work(session_factory(master)) as session:
+        assert recount_due(session) == {"recounted": {}}  # not due yet
+    with master.begin() as conn:  # the announced date arrives
+        conn.execute(text("UPDATE sync_batch SET started_at = started_at - interval '40 days', "
+                          "as_of = as_of - 40 WHERE sha256 = 'later'"))
+        conn.execute(text("UPDATE resident_version SET valid_to = valid_to - 40 "
+                          "WHERE valid_to > (now() AT TIME ZONE 'Asia/Seoul')::date"))
+        conn.execute(text("UPDATE resident_version SET valid_from = valid_from - 40 "
+                          "WHERE valid_from > (now() AT TIME ZONE 'Asia/Seoul')::date"))
+        conn.execute(text("UPDATE resident SET valid_from = valid_from - 40 "
+                          "WHERE valid_from > (now() AT TIME ZONE 'Asia/Seoul')::date"))
+    with unit_of_work(session_factory(master)) as session:
+        assert recount_due(session) == {"recounted": {"resident": 19}}
+    assert scalar(master, "SELECT row_count FROM dataset_catalogue WHERE name = 'resident'") == 19
