@@ -60,6 +60,10 @@ from mdr.timezone import today_in_korea
 log = logging.getLogger(__name__)
 
 MODES = ("full", "delta")
+#: The dates a batch may carry: registers hold no earlier dates, and a change is not
+#: announced further ahead.
+EARLIEST_AS_OF = dt.date(1900, 1, 1)
+AS_OF_AHEAD = dt.timedelta(days=3653)
 #: Delta files may carry this column: ``upsert`` (default) or ``end`` (end of validity).
 OP_COLUMN = "_op"
 OP_VALUES = ("upsert", "end")
@@ -94,6 +98,9 @@ class SyncResult:
     #: Rows checked in full: not as the master last received them (new, changed,
     #: respelled, or without a stored hash). The rest were known by their hash.
     checked: int = 0
+    #: Live keys a full snapshot left out but did not end (see ``warnings``).
+    ends_withheld: int = 0
+    warnings: list[str] = field(default_factory=list)
     duplicate_of: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -293,6 +300,11 @@ def apply_snapshot(
     if OP_COLUMN in frame.columns and mode != "delta":
         raise InvalidInput(f"the {OP_COLUMN} column is only allowed in delta mode")
     as_of = as_of or today_in_korea()
+    latest = today_in_korea() + AS_OF_AHEAD
+    if not EARLIEST_AS_OF <= as_of <= latest:
+        raise InvalidInput(f"--as-of {as_of.isoformat()} is out of range: a batch's date lies "
+                           f"between {EARLIEST_AS_OF.isoformat()} and {latest.isoformat()} "
+                           "(ten years ahead)", as_of=as_of.isoformat())
     step = progress or (lambda _stage: None)
 
     with dataset_lock(engine, dataset) as ledger:
@@ -349,9 +361,10 @@ def apply_snapshot(
                 recount(conn, dataset, synced_at=dt.datetime.now(dt.UTC))
         except Exception as exc:
             ledger.execute(text(
-                "UPDATE sync_batch SET status = 'failed', finished_at = now(), error = :e "
-                "WHERE batch_id = :b"
-            ), {"b": batch_id, "e": _error_text(exc)})
+                "UPDATE sync_batch SET status = 'failed', finished_at = now(), error = :e, "
+                "archive_path = :p WHERE batch_id = :b"
+            ), {"b": batch_id, "e": _error_text(exc),
+                "p": str(archive_path) if archive_path else None})
             ledger.commit()
             raise
     log.info("sync applied", extra={"dataset": dataset, "batch_id": batch_id,
@@ -435,6 +448,10 @@ class _Apply:
         self.version = _q(spec.version_table)
         self.current = _q(spec.current_table)
         self.params = {"b": result.batch_id, "as_of": as_of, "d": spec.name}
+        # A quarantined row as kept: its fields as received, and its operation if any.
+        self.raw_row = ("(to_jsonb(s) - 'row_number' - 'raw_hash' - 'op' || CASE WHEN s.op "
+                        f"IS NULL THEN '{{}}'::jsonb ELSE jsonb_build_object('{OP_COLUMN}', "
+                        "s.op) END)")
 
     def sql(self, statement: str, **params: Any) -> Any:
         return self.conn.execute(text(statement), self.params | params)
@@ -555,12 +572,17 @@ class _Apply:
                 key_only = exprs
         op_problem = (f"CASE WHEN s.op IS NOT NULL AND s.op NOT IN ('upsert', 'end') "
                       f"THEN '{OP_COLUMN}{_SEP}not upsert or end' END")
+        # A key that cannot be read: the row may stand for any live key (see _classify).
+        # A row with nothing in it (a spreadsheet's trailing blank rows) stands for none.
+        filled = ", ".join(f"NULLIF(btrim(s.{name}), '')" for name in self.fields)
+        key_bad = (f"array_remove(ARRAY[{', '.join(key_only)}], NULL) <> '{{}}' "
+                   f"AND num_nonnulls({filled}) > 0" if key_only else "false")
         # An end-of-validity row needs only a valid key.
         self.sql(
             "CREATE TEMP TABLE sync_checked ON COMMIT DROP AS SELECT s.row_number, "
             f"CASE WHEN s.op = 'end' THEN array_remove(ARRAY[{', '.join([*key_only, op_problem])}]"
             f", NULL) ELSE array_remove(ARRAY[{', '.join([*problems, op_problem])}], NULL) END "
-            "AS problems FROM sync_cand s"
+            f"AS problems, {key_bad} AS key_bad FROM sync_cand s"
         )
         # Duplicate keys in one file: which row is right cannot be decided, so none is
         # applied. Unchanged rows already carry the canonical key; only candidates need
@@ -591,8 +613,8 @@ class _Apply:
         self.sql(
             "INSERT INTO sync_quarantine (batch_id, row_number, field, reason, raw) "
             f"SELECT :b, s.row_number, split_part(p, '{_SEP}', 1), split_part(p, '{_SEP}', 2), "
-            "to_jsonb(s) - 'row_number' - 'raw_hash' - 'op' "
-            "FROM sync_cand s JOIN sync_checked c USING (row_number), unnest(c.problems) AS p"
+            f"{self.raw_row} FROM sync_cand s JOIN sync_checked c USING (row_number), "
+            "unnest(c.problems) AS p"
         )
         self.result.quarantined = int(self.sql(
             "SELECT count(*) FROM sync_checked WHERE cardinality(problems) > 0").scalar_one())
@@ -607,8 +629,8 @@ class _Apply:
             "WHERE cardinality(c.problems) = 0 AND coalesce(s.op, 'upsert') = 'upsert'"
         )
         self.sql(
-            f"CREATE TEMP TABLE sync_end ON COMMIT DROP AS SELECT {norm_key} AS {self.key} "
-            "FROM sync_cand s JOIN sync_checked c USING (row_number) "
+            f"CREATE TEMP TABLE sync_end ON COMMIT DROP AS SELECT s.row_number, "
+            f"{norm_key} AS {self.key} FROM sync_cand s JOIN sync_checked c USING (row_number) "
             "WHERE cardinality(c.problems) = 0 AND s.op = 'end'"
         )
         self.analyze("sync_in", "row_number", self.key)
@@ -626,13 +648,16 @@ class _Apply:
             f"SELECT i.row_number, i.{self.key} AS key, c.version_id AS previous_version_id, "
             f"CASE WHEN c.{self.key} IS NULL THEN 'created' "
             f"WHEN ROW({fields_in}) IS NOT DISTINCT FROM ROW({fields_cur}) THEN 'unchanged' "
+            "WHEN c.valid_from > :as_of THEN 'precedes' "
             "WHEN c.valid_from < :as_of THEN 'changed' ELSE 'corrected' END AS kind, "
             "CASE WHEN c.valid_from >= :as_of THEN c.valid_from ELSE CAST(:as_of AS date) END "
-            "AS valid_from, i.raw_hash, c.raw_hash IS DISTINCT FROM i.raw_hash AS rehash "
+            "AS valid_from, c.valid_from AS latest_valid_from, "
+            "i.raw_hash, c.raw_hash IS DISTINCT FROM i.raw_hash AS rehash "
             f"FROM sync_in i LEFT JOIN (SELECT * FROM {self.current} "
             f"WHERE {self.key} = ANY(ARRAY(SELECT {self.key} FROM sync_in))) c "
             f"ON c.{self.key} = i.{self.key}"
         )
+        self._settle_rows_dated_before_the_master()
         if self.mode == "full":
             # Live keys the snapshot no longer carries, neither as written nor normalised.
             # Keys of quarantined rows count as carried: a bad row never removes a record.
@@ -641,12 +666,21 @@ class _Apply:
                 "SELECT a.key, a.version_id FROM sync_absent a "
                 "WHERE NOT EXISTS (SELECT 1 FROM sync_cand_keys k WHERE k.k = a.key)"
             )
+            self._withhold_doubtful_ends()
         else:
             self.sql(
                 "CREATE TEMP TABLE sync_ending ON COMMIT DROP AS "
-                f"SELECT c.{self.key} AS key, c.version_id FROM {self.current} c "
+                f"SELECT c.{self.key} AS key, c.version_id, c.valid_from FROM {self.current} c "
                 f"WHERE c.{self.key} = ANY(ARRAY(SELECT {self.key} FROM sync_end))"
             )
+            self._quarantine(
+                f"SELECT e.row_number, '{self.spec.key}', CASE WHEN n.key IS NULL THEN "
+                "'no live record with this key to end' ELSE 'the master holds a version of "
+                "this key dated ' || n.valid_from || ', later than this batch''s as-of "
+                "date: send the end with --as-of ' || n.valid_from || ' or later' END "
+                f"FROM sync_end e LEFT JOIN sync_ending n ON n.key = e.{self.key} "
+                "WHERE n.key IS NULL OR n.valid_from > :as_of")
+            self.sql("DELETE FROM sync_ending WHERE valid_from > :as_of")
         self.analyze("sync_plan", "row_number", "key", "kind")
         self.analyze("sync_ending", "key")
         counts = dict(self.sql("SELECT kind, count(*) FROM sync_plan GROUP BY kind").all())
@@ -656,6 +690,86 @@ class _Apply:
         self.result.unchanged += int(counts.get("unchanged", 0))
         self.result.ended = int(self.sql("SELECT count(*) FROM sync_ending").scalar_one())
         done()
+
+    def _settle_rows_dated_before_the_master(self) -> None:
+        """Rows of keys whose latest version is dated after this batch (a change
+        announced ahead, or a batch sent with an earlier --as-of than the last one).
+
+        A row agreeing with the version valid on the batch's date is unchanged (the
+        nightly snapshot before an announced change takes effect). Any other value
+        would have to be placed before a later version, which would rewrite that
+        later version's history: the row is quarantined, saying which date to send
+        it with, rather than stored under a date it does not carry.
+        """
+        # Versions reach past a batch's date only when a batch dated later was applied.
+        if not self.sql("SELECT EXISTS (SELECT 1 FROM sync_batch WHERE dataset = :d "
+                        "AND status = 'applied' AND as_of > :as_of)").scalar():
+            return
+        # A key not live now but valid past this date (its end was announced ahead).
+        self.sql(
+            "UPDATE sync_plan p SET kind = 'precedes', latest_valid_from = v.until "
+            f"FROM (SELECT {self.key} AS key, max(valid_to) AS until FROM {self.version} "
+            f"WHERE {self.key} = ANY(ARRAY(SELECT key FROM sync_plan WHERE kind = 'created')) "
+            f"AND superseded_at IS NULL AND valid_to > :as_of GROUP BY {self.key}) v "
+            "WHERE p.kind = 'created' AND v.key = p.key"
+        )
+        fields_in = ", ".join(f"i.{name}" for name in self.fields)
+        fields_ver = ", ".join(f"v.{name}" for name in self.fields)
+        self.sql(
+            "UPDATE sync_plan p SET kind = 'unchanged', rehash = false FROM sync_in i "
+            "WHERE p.kind = 'precedes' AND i.row_number = p.row_number AND EXISTS ("
+            f"SELECT 1 FROM {self.version} v WHERE v.{self.key} = p.key "
+            "AND v.superseded_at IS NULL AND v.valid_period @> CAST(:as_of AS date) "
+            f"AND ROW({fields_in}) IS NOT DISTINCT FROM ROW({fields_ver}))"
+        )
+        self._quarantine(
+            f"SELECT row_number, '{self.spec.key}', 'the master holds a version of this "
+            "key dated ' || latest_valid_from || ', later than this batch''s as-of "
+            "date: send the change with --as-of ' || latest_valid_from || ' or later' "
+            "FROM sync_plan WHERE kind = 'precedes'")
+        self.sql("DELETE FROM sync_plan WHERE kind = 'precedes'")
+
+    def _withhold_doubtful_ends(self) -> None:
+        """A full snapshot ends the live keys it leaves out, except where that is in
+        doubt: when rows of it have keys that cannot be read (such a row may stand for
+        any of those keys: an identifier that lost its leading zeros in a spreadsheet
+        would otherwise end a live record), and for keys whose latest version is dated
+        after the batch."""
+        unreadable = int(self.sql(
+            "SELECT count(*) FROM sync_checked WHERE key_bad").scalar_one())
+        later = int(self.sql(
+            f"SELECT count(*) FROM sync_ending e JOIN {self.current} c "
+            f"ON c.{self.key} = e.key WHERE c.valid_from > :as_of").scalar_one())
+        if unreadable:
+            held = int(self.sql("SELECT count(*) FROM sync_ending").scalar_one())
+            self.sql("TRUNCATE sync_ending")
+            if held:
+                self.result.warnings.append(
+                    f"{held:,} live records this snapshot leaves out were not ended: "
+                    f"{unreadable:,} of its rows have a {self.spec.key} that cannot be read "
+                    "(see the quarantine); send the snapshot again with them fixed")
+        elif later:
+            self.sql(
+                f"DELETE FROM sync_ending e USING {self.current} c "
+                f"WHERE c.{self.key} = e.key AND c.valid_from > :as_of")
+            held = later
+            self.result.warnings.append(
+                f"{later:,} live records this snapshot leaves out were not ended: each has "
+                "a version dated after this batch's as-of date")
+        else:
+            held = 0
+        self.result.ends_withheld = held
+
+    def _quarantine(self, rows_sql: str) -> None:
+        """Quarantine rows found after validation: ``rows_sql`` yields (row number,
+        field, reason) of rows that passed it."""
+        added = self.sql(
+            "WITH found (row_number, field, reason) AS (" + rows_sql + ") "
+            "INSERT INTO sync_quarantine (batch_id, row_number, field, reason, raw) "
+            f"SELECT :b, f.row_number, f.field, f.reason, {self.raw_row} "
+            "FROM found f JOIN sync_cand s USING (row_number)"
+        ).rowcount
+        self.result.quarantined += int(added)
 
     def _write(self) -> None:
         done = self.timed("apply")

@@ -138,6 +138,10 @@ def _print_summary(r: dict[str, object]) -> None:
             out.print(f"  row {p['row_number']}{field}: {p['reason']}", highlight=False)
         which = "all of them" if len(problems) < quarantined else "them with values"
         out.print(f"See {which}: `mdr sync quarantine {r['batch_id']}`.")
+    warnings = r.get("warnings") or []
+    assert isinstance(warnings, list)
+    for warning in warnings:
+        out.print(f"[yellow]warning:[/] {warning}", highlight=False)
 
 
 @app.command("history")

@@ -89,3 +89,44 @@ def test_the_recount_job_counts_announced_changes_on_their_date(master, announce
     with unit_of_work(session_factory(master)) as session:
         assert recount_due(session) == {"recounted": {"resident": 19}}
     assert scalar(master, "SELECT row_count FROM dataset_catalogue WHERE name = 'resident'") == 19
+
+
+def test_the_nightly_snapshot_before_an_announced_change_leaves_it_in_place(
+        master, announced) -> None:
+    """Until the announced date the source still sends today's values: they agree with
+    the versions valid today, so nothing changes, the announced rename stays and the
+    announced end is not undone by a 'creation'."""
+    result = apply(master, announced, sha="tonight", as_of=today_in_korea())
+    assert (result.created, result.changed, result.corrected, result.ended,
+            result.quarantined) == (0, 0, 0, 0, 0)
+    assert result.unchanged == 20
+    first = announced[0]["rrn"]
+    assert scalar(master, "SELECT name FROM resident WHERE rrn = :k", k=first) == "개명된이름"
+    assert scalar(master, "SELECT count(*) FROM resident_today") == 20
+    assert scalar(master, "SELECT count(*) FROM resident") == 19
+
+
+def test_a_different_value_dated_before_a_later_version_is_quarantined_not_misdated(
+        master, announced) -> None:
+    today = today_in_korea()
+    other = [{**announced[0], "name": "다른이름"}, {**announced[1], "name": "또다른이름"},
+             *announced[2:]]
+    result = apply(master, other, sha="contradicts", as_of=today)
+    assert (result.changed, result.corrected, result.created, result.quarantined) == (0, 0, 0, 2)
+    later = (today + dt.timedelta(days=30)).isoformat()
+    reasons = rows(master, "SELECT row_number, field, reason FROM sync_quarantine "
+                   "WHERE batch_id = :b ORDER BY row_number", b=result.batch_id)
+    assert [(r["row_number"], r["field"]) for r in reasons] == [(0, "rrn"), (1, "rrn")]
+    assert all(f"dated {later}" in r["reason"] and f"--as-of {later}" in r["reason"]
+               for r in reasons)
+    # Nothing was stored under a date the batch does not carry.
+    assert scalar(master, "SELECT count(*) FROM resident_version WHERE batch_id = :b",
+                  b=result.batch_id) == 0
+
+
+def test_a_snapshot_leaving_out_a_key_with_a_later_version_does_not_end_it(
+        master, announced) -> None:
+    result = apply(master, [announced[1], *announced[2:]], sha="short", as_of=today_in_korea())
+    assert result.ended == 0 and result.ends_withheld == 1
+    assert "version dated after" in result.warnings[0]
+    assert scalar(master, "SELECT count(*) FROM resident_today") == 20

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 from sqlalchemy import text
 
 from entities.registry import get_dataset
-from mdr.errors import MassEndRefused
+from mdr.errors import InvalidInput, MassEndRefused
 from mdr.scheduler import advisory_key
 from sync.service import SyncAlreadyRunning, apply_snapshot, source_row_hash
 from tests.factories import make
@@ -345,3 +346,41 @@ def test_outbox_writers_commit_in_id_order(master) -> None:
         holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": OUTBOX_LOCK})
         worker.join(30)
     assert done and scalar(master, "SELECT count(*) FROM change_event") == 2
+
+
+def test_unreadable_keys_withhold_the_ends_of_a_full_snapshot(master) -> None:
+    """An identifier that lost its leading zeros (a spreadsheet's number column) is not
+    a key the master knows: the row is quarantined, and since it may stand for any live
+    key left out, the snapshot ends none."""
+    people = residents(12)
+    apply(master, people, sha="a")
+    mangled = {**people[0], "rrn": people[0]["rrn"].lstrip("0")[:12]}
+    result = apply(master, [mangled, *people[1:]], sha="b", as_of=FEB)
+    assert result.quarantined == 1 and result.ended == 0 and result.ends_withheld == 1
+    assert "cannot be read" in result.warnings[0]
+    assert scalar(master, "SELECT count(*) FROM resident") == 12
+    # A blank row (a spreadsheet's trailing row) stands for no key: ends go ahead.
+    blank = dict.fromkeys(people[0])
+    ended = apply(master, [blank, *people[1:]], sha="c", as_of=MAR)
+    assert ended.quarantined == 1 and ended.ended == 1 and ended.warnings == []
+
+
+def test_a_delta_ending_an_unknown_key_quarantines_the_row_with_its_op(master) -> None:
+    people = residents(3)
+    apply(master, people, sha="a")
+    stranger = make("resident")
+    frame = frame_of("resident", [stranger, people[1]]).with_columns(
+        pl.Series("_op", ["end", "remove"]))
+    result = apply(master, [], sha="d", as_of=FEB, mode="delta", frame=frame)
+    assert result.quarantined == 2 and result.ended == 0
+    kept = rows(master, "SELECT row_number, field, reason, raw FROM sync_quarantine "
+                "WHERE batch_id = :b ORDER BY row_number", b=result.batch_id)
+    assert (kept[0]["field"], kept[0]["reason"]) == ("rrn", "no live record with this key to end")
+    assert kept[1]["field"] == "_op" and kept[1]["raw"]["_op"] == "remove"
+
+
+@pytest.mark.parametrize("as_of", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
+def test_an_absurd_as_of_date_is_refused(master, as_of) -> None:
+    with pytest.raises(InvalidInput, match="out of range"):
+        apply(master, residents(2), sha="x", as_of=as_of)
+    assert scalar(master, "SELECT count(*) FROM sync_batch") == 0
