@@ -9,11 +9,14 @@ PostgreSQL, which reports them per row and field without losing the good rows.
 Sources are the agency's contract, so the adapters are strict where leniency
 would hide drift: column names must resolve (:mod:`sync.mapping`), a CSV must
 be rectangular, and a non-UTF-8 file needs an explicit ``encoding`` rather than
-a guess. Error messages name files, columns and rows, never values: the values
+a guess. A quote inside an unquoted field (an inch mark: ``1/2" 파이프``) is read
+as itself, as Python's :mod:`csv` module reads it; a field that opens with a quote
+must close it. Error messages name files, columns and rows, never values: the values
 are often personal identifiers.
 
-Supported: CSV (``.csv``, ``.txt``; UTF-8 with or without BOM, or CP949/EUC-KR),
-Parquet (``.parquet``, ``.pq``) and a PostgreSQL query.
+Supported: CSV (``.csv``, ``.txt``; UTF-8 with or without BOM, or CP949/EUC-KR;
+LF, CRLF or classic Mac CR line endings), Parquet (``.parquet``, ``.pq``) and a
+PostgreSQL query.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ _ENCODINGS: Final = {
 _FORMATS: Final = {"csv": "csv", "txt": "csv", "parquet": "parquet", "pq": "parquet"}
 _ALT_SEPARATORS: Final = ("\t", "|", ";")
 _PG_BOOL_OID: Final = 16
+_CSV_MODULE_BATCH: Final = 50_000
 
 
 @dataclass(frozen=True)
@@ -98,11 +102,11 @@ def read_file(
     after the canonical ones, when present.
     """
     path = Path(path).absolute()
-    kind = _file_format(path, file_format)
     if not path.exists():
         raise InvalidInput(f"file not found: {path}", path=str(path))
     if path.is_dir():
         raise InvalidInput(f"{path} is a directory, not a file", path=str(path))
+    kind = _file_format(path, file_format)
     if kind == "parquet":
         if encoding is not None:
             raise InvalidInput(
@@ -211,8 +215,13 @@ def _read_csv(
             "drop --encoding",
             path=where,
         )
-    header_end = _header_end(head, start) or len(head)
+    header_end = _header_end(head, start, complete=True) or len(head)
     raw_header = head[start:header_end]
+    # The header's line break is the file's: a bare CR means a classic Mac export
+    # ("CSV (Macintosh)"), which polars would read as one line.
+    mac = raw_header.endswith(b"\r")
+    if mac:
+        raw_header = _lf_line_breaks(raw_header)
     names, separator = _parse_header(raw_header, encoding, where)
     resolution = _resolve(
         spec, [n for n in names if n not in extra_allowed], mapping, where, has="the file has"
@@ -221,15 +230,17 @@ def _read_csv(
     data = _read_bytes(path)
     if not data.startswith(head[:header_end]):
         raise InvalidInput(f"{where} changed while it was being read; retry", path=where)
-    # hashlib releases the GIL: hash on a second thread while polars parses
+    # hashlib releases the GIL: hash on a second thread while polars parses. The hash
+    # (and the archived copy) is of ``data`` as delivered, never of a translation.
     with ThreadPoolExecutor(1, thread_name_prefix="mdr-sha256") as pool:
         digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
         header_lines = raw_header.count(b"\n")
+        body, body_start = data, header_end  # UTF-8 as is: no copy of a large file
+        if mac:
+            body, body_start = _lf_line_breaks(data[header_end:]), 0
         if encoding == _CP949:
-            body = _cp949_to_utf8(data[header_end:], where, header_lines)
-            rows = _parse_body(body, 0, names, separator, where, line_offset=header_lines)
-        else:
-            rows = _parse_body(data, header_end, names, separator, where, line_offset=header_lines)
+            body, body_start = _cp949_to_utf8(body[body_start:], where, header_lines), 0
+        rows = _parse_body(body, body_start, names, separator, where, line_offset=header_lines)
         frame = _canonical(spec, rows, resolution, extra_allowed)
         sha256 = digest.result()
     return SourceData(
@@ -249,7 +260,7 @@ def _read_head(path: Path) -> bytes:
         while chunk := fh.read(_HEAD_CHUNK):
             head += chunk
             start = len(_BOM) if head.startswith(_BOM) else 0
-            if _header_end(head, start) is not None:
+            if _header_end(head, start, complete=False) is not None:
                 break
             if len(head) > _MAX_HEADER:
                 raise InvalidInput(
@@ -259,18 +270,37 @@ def _read_head(path: Path) -> bytes:
     return head
 
 
-def _header_end(data: bytes, start: int) -> int | None:
-    """Offset just past the first line break outside quotes, if there is one.
+def _header_end(data: bytes, start: int, *, complete: bool) -> int | None:
+    """Offset just past the first line break (LF, CRLF or a bare CR) outside quotes.
 
-    Byte-level scanning is safe for CP949 too: its trail bytes never take the
-    values of ``"`` or a line break.
+    A CR as the last byte is a bare CR only if ``data`` is ``complete`` (the whole
+    file); otherwise the next chunk may start with its LF. Byte-level scanning is
+    safe for CP949 too: its trail bytes never take the values of ``"`` or a line break.
     """
     pos = start
-    while (newline := data.find(b"\n", pos)) >= 0:
-        if data.count(b'"', start, newline) % 2 == 0:
-            return newline + 1
-        pos = newline + 1
+    while (brk := _next_line_break(data, pos)) >= 0:
+        if data.count(b'"', start, brk) % 2 == 0:
+            if data[brk] == ord("\n"):
+                return brk + 1
+            if brk + 1 < len(data):
+                return brk + 2 if data[brk + 1] == ord("\n") else brk + 1
+            return brk + 1 if complete else None
+        pos = brk + 1
     return None
+
+
+def _next_line_break(data: bytes, pos: int) -> int:
+    found = [i for i in (data.find(b"\r", pos), data.find(b"\n", pos)) if i >= 0]
+    return min(found, default=-1)
+
+
+def _lf_line_breaks(data: bytes) -> bytes:
+    """CR and CRLF line breaks as LF, the only record end polars knows.
+
+    Breaks inside quoted values are translated too: in a CR-only file they are
+    CRs like the rest, and this keeps every line of the file a line for messages.
+    """
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def _parse_header(raw: bytes, encoding: str, where: str) -> tuple[list[str], str]:
@@ -318,9 +348,10 @@ def _parse_body(
     polars raises on a row with too many fields but pads a short one with
     nulls, so rectangularity is checked by counting separators outside quotes:
     with no long rows, all rows are complete exactly when that count is
-    ``rows * (columns - 1)``. Only when something is wrong is the file walked
-    again with the (slow, precise) :mod:`csv` module to name the row. The
-    buffer is handed to polars whole, skipping the header lines, so a large
+    ``rows * (columns - 1)``. Only when polars fails or that check does is the
+    body read again with the (slow, precise) :mod:`csv` module, which either
+    names the bad row or gives the rows (see :func:`_parse_with_csv_module`).
+    The buffer is handed to polars whole, skipping the header lines, so a large
     file is not copied; ``line_offset`` is the header's line count for messages.
     """
     schema = dict.fromkeys(names, pl.String)
@@ -347,35 +378,38 @@ def _parse_body(
             raise_if_empty=False,
             try_parse_dates=False,
         )
-    except pl.exceptions.PolarsError as exc:
-        _diagnose(buffer[start:end], names, separator, where, line_offset)
-        raise InvalidInput(
-            f"{where}: the CSV parser rejected the file ({type(exc).__name__}) but no ragged "
-            "row or broken quoting was found; look for a quote inside an unquoted field",
-            path=where,
-        ) from None
+    except pl.exceptions.PolarsError:
+        return _parse_with_csv_module(buffer[start:end], names, separator, where, line_offset)
     if len(names) > 1:
         found = buffer.count(separator.encode(), start, end)
         if buffer.find(b'"', start, end) >= 0:  # separators inside quotes separate nothing
             quoted = rows.select(pl.all().str.count_matches(separator, literal=True).sum())
             found -= sum(count or 0 for count in quoted.row(0))
         if found != rows.height * (len(names) - 1):
-            _diagnose(buffer[start:end], names, separator, where, line_offset)
-            raise InvalidInput(
-                f"{where}: the rows do not all have {len(names)} fields, but the faulty row "
-                "could not be located; check line endings and quoting",
-                path=where,
-            )
+            return _parse_with_csv_module(buffer[start:end], names, separator, where, line_offset)
     return rows
 
 
-def _diagnose(body: bytes, names: list[str], separator: str, where: str, header_lines: int) -> None:
-    """Raise the precise error for a body polars rejected or padded, if one is found."""
+def _parse_with_csv_module(
+    body: bytes, names: list[str], separator: str, where: str, header_lines: int
+) -> pl.DataFrame:
+    """The rows of a body polars rejected or padded, as :func:`_parse_body` gives them.
+
+    polars rejects a whole file for one quote inside an unquoted field (an inch
+    mark in ``1/2" 파이프``, a typo in a name); the :mod:`csv` module reads such a
+    quote as the literal character it is, so those rows and all the others are
+    kept. Anything it cannot read (text after a closing quote, a quote never
+    closed, a row of the wrong width) is an error naming the data row and line:
+    a row boundary is not guessed.
+    """
     try:
         text = body.decode(_UTF8)
     except UnicodeDecodeError as exc:
         _encoding_failed(where, _UTF8, header_lines + 1 + body.count(b"\n", 0, exc.start))
+    schema = dict.fromkeys(names, pl.String)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    frames: list[pl.DataFrame] = []
+    batch: list[list[str]] = []
     row = 0
     lines_done = 0
     while True:
@@ -383,11 +417,12 @@ def _diagnose(body: bytes, names: list[str], separator: str, where: str, header_
         try:
             record = next(reader)
         except StopIteration:
-            return
+            break
         except csv.Error as exc:
             raise InvalidInput(
                 f"{where}: malformed CSV in data row {row} (0-based, header not counted), "
-                f"from line {line}: {exc}",
+                f"from line {line}: {exc}; a field that starts with a quote must end with "
+                'one, and a quote inside it is doubled ("")',
                 path=where,
                 row=row,
                 line=line,
@@ -401,8 +436,14 @@ def _diagnose(body: bytes, names: list[str], separator: str, where: str, header_
                 row=row,
                 line=line,
             )
+        batch.append(record)
+        if len(batch) == _CSV_MODULE_BATCH:  # bounds the memory of Python strings
+            frames.append(pl.DataFrame(batch, schema=schema, orient="row"))
+            batch = []
         row += 1
         lines_done = reader.line_num
+    frames.append(pl.DataFrame(batch, schema=schema, orient="row"))
+    return pl.concat(frames, rechunk=True)
 
 
 def _normalise_encoding(encoding: str | None) -> str:
@@ -528,17 +569,21 @@ def _canonical(
 
 
 def _file_format(path: Path, file_format: str | None) -> str:
-    given = file_format if file_format is not None else path.suffix.lstrip(".")
-    kind = _FORMATS.get(given.strip().lower())
+    if file_format is not None:  # a caller's choice, not the user's: no hint about files
+        kind = _FORMATS.get(file_format.strip().lower())
+        if kind is None:
+            raise InvalidInput(
+                f"{path}: unknown file format {file_format!r}; expected csv or parquet",
+                path=str(path),
+            )
+        return kind
+    kind = _FORMATS.get(path.suffix.lstrip(".").lower())
     if kind is None:
-        what = (
-            f"format {file_format!r}"
-            if file_format is not None
-            else (f"extension {path.suffix!r}" if path.suffix else "no extension")
-        )
+        # `mdr sync run` and the drop folders take the format from the name alone
+        what = f"unknown file extension {path.suffix!r}" if path.suffix else "no file extension"
         raise InvalidInput(
-            f"{path}: unknown file {what}; expected .csv, .txt, .parquet or .pq "
-            "(or give the format: csv or parquet)",
+            f"{path}: {what}; the format is taken from the extension: name a CSV file "
+            "*.csv (or *.txt) and a Parquet file *.parquet (or *.pq)",
             path=str(path),
         )
     return kind

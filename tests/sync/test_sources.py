@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -15,11 +16,19 @@ import polars as pl
 import psycopg2
 import pytest
 from psycopg2 import sql
+from sqlalchemy import Engine
+from sqlalchemy import text as sql_text
+from typer.testing import CliRunner
 
 from entities.registry import get_dataset
+from mdr.cli.main import app
 from mdr.errors import DatabaseUnavailable, InvalidInput
+from mdr.settings import get_settings
+from sync import sources
 from sync.mapping import IGNORE, load_mapping, resolve_columns
-from sync.sources import file_sha256, read_file, read_postgres
+from sync.sources import _HEAD_CHUNK, file_sha256, read_file, read_postgres
+from tests.factories import make
+from tests.sync.conftest import frame_of
 
 RESIDENT = get_dataset("resident")
 HAZARD = get_dataset("hazardous_substance")
@@ -299,13 +308,131 @@ def test_file_not_found_unknown_extension_and_directory(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=r"file not found: .*nope\.csv"):
         read_file(RESIDENT, tmp_path / "nope.csv")
     path = resident_csv(tmp_path, name="resident.xlsx")
-    with pytest.raises(InvalidInput, match=r"unknown file extension '\.xlsx'"):
+    # `mdr sync run` has no format option: the message says to rename the file
+    rename = r"the format is taken from the extension: name a CSV file \*\.csv"
+    with pytest.raises(InvalidInput, match=rf"unknown file extension '\.xlsx'; {rename}"):
         read_file(RESIDENT, path)
+    for bare in (Path(os.devnull), resident_csv(tmp_path, name="resident")):
+        with pytest.raises(InvalidInput, match=rf"no file extension; {rename}"):
+            read_file(RESIDENT, bare)
     assert read_file(RESIDENT, path, file_format="csv").frame.height == 2
-    with pytest.raises(InvalidInput, match="unknown file format 'json'"):
+    with pytest.raises(InvalidInput, match=r"unknown file format 'json'; expected csv or parquet$"):
         read_file(RESIDENT, path, file_format="json")
-    with pytest.raises(InvalidInput, match="is a directory"):
-        read_file(RESIDENT, tmp_path, file_format="csv")
+    (tmp_path / "drop").mkdir()
+    for given in (None, "csv"):
+        with pytest.raises(InvalidInput, match="drop is a directory, not a file"):
+            read_file(RESIDENT, tmp_path / "drop", file_format=given)
+
+
+# CR-only line endings (Excel's "CSV (Macintosh)"); a quoted value spans two lines
+MAC_ROWS = [
+    ROWS[0],
+    f'{RRN[:-1]}8,"홍, 길동","첫 줄\r둘째 줄",2000-12-01,M,1,2,head,,active,,11110',
+    ROWS[1],
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp949"])
+def test_classic_mac_line_endings_read_like_lf(tmp_path: Path, encoding: str) -> None:
+    lf = write(tmp_path / "lf.csv", "\n".join([HEADER, *MAC_ROWS]) + "\n", encoding)
+    mac = write(tmp_path / "mac.csv", "\r".join([HEADER, *MAC_ROWS]) + "\r", encoding)
+    original = mac.read_bytes()
+    expected = read_file(RESIDENT, lf, encoding=encoding).frame
+    src = read_file(RESIDENT, mac, encoding=encoding)
+    assert src.frame.height == 3
+    # line breaks are LF, inside quoted values too
+    assert src.frame.equals(expected.with_columns(pl.col("name_hanja").str.replace("\r", "\n")))
+    assert src.frame["name_hanja"][1] == "첫 줄\n둘째 줄"
+    # the translation is for parsing only: the file to archive and its checksum are as sent
+    assert mac.read_bytes() == original
+    assert src.path == mac.absolute()
+    assert src.sha256 == hashlib.sha256(original).hexdigest()
+
+
+def test_classic_mac_line_endings_header_only_ragged_and_no_final_break(tmp_path: Path) -> None:
+    assert read_file(RESIDENT, write(tmp_path / "h.csv", HEADER + "\r")).frame.height == 0
+    rows = [ROWS[1], f'{RRN},"two\rlines",,2000-12-01,M', ROWS[1]]
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, write(tmp_path / "r.csv", "\r".join([HEADER, *rows])))
+    assert "data row 1 (0-based, header not counted; line 3) has 5 fields" in message(exc)
+    path = write(tmp_path / "n.csv", "\r".join([HEADER, *ROWS]))  # no break after the last row
+    assert read_file(RESIDENT, path).frame["rrn"].to_list() == [RRN, "8501012345678"]
+
+
+def test_crlf_split_between_reads_of_the_header_is_not_a_bare_cr(tmp_path: Path) -> None:
+    # the header's CR is the last byte of the first read and its LF the first of the next
+    header = HEADER + " " * (_HEAD_CHUNK - 1 - len(HEADER))
+    path = resident_csv(tmp_path, header=header, newline="\r\n")
+    assert path.read_bytes()[_HEAD_CHUNK - 1 : _HEAD_CHUNK + 1] == b"\r\n"
+    assert read_file(RESIDENT, path).frame["rrn"].to_list() == [RRN, "8501012345678"]
+
+
+# Quotes inside unquoted fields (an inch mark, a typo), beside properly quoted fields
+STRAY_QUOTES = [
+    f'{RRN},김"은영,,2000-12-01,M,1111010100100010000000001,1/2" 파이프,head,,active,,11110',
+    ROWS[1],
+    '8001011234567, 박"서준 ,"홍, 길동",1980-01-01,M,1,x"y"z,member,,active,"",11110',
+]
+# The same values written as RFC 4180 wants them, which polars reads itself
+WELL_QUOTED = [
+    f'{RRN},"김""은영",,2000-12-01,M,1111010100100010000000001,"1/2"" 파이프",head,,active,,11110',
+    ROWS[1],
+    '8001011234567," 박""서준 ","홍, 길동",1980-01-01,M,1,"x""y""z",member,,active,"",11110',
+]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "newline", "bom", "separator"),
+    [
+        ("utf-8", "\n", False, ","),
+        ("utf-8", "\r\n", True, ","),
+        ("utf-8", "\r", False, "|"),
+        ("cp949", "\r\n", False, ","),
+    ],
+)
+def test_stray_quote_in_unquoted_field_keeps_every_row(
+    tmp_path: Path, encoding: str, newline: str, bom: bool, separator: str
+) -> None:
+    def csv_file(name: str, rows: list[str]) -> Path:
+        text = newline.join([HEADER, *rows]).replace(",", separator) + newline
+        return write(tmp_path / name, ("\ufeff" if bom else "") + text, encoding)
+
+    given = None if encoding == "utf-8" else encoding
+    frame = read_file(RESIDENT, csv_file("stray.csv", STRAY_QUOTES), encoding=given).frame
+    assert frame.equals(read_file(RESIDENT, csv_file("ok.csv", WELL_QUOTED), encoding=given).frame)
+    assert frame["name"].to_list() == ['김"은영', "김영희", '박"서준']
+    assert frame["household_id"].to_list() == ['1/2" 파이프', "0000067890", 'x"y"z']
+    assert frame["name_hanja"].to_list() == [None, None, f"홍{separator} 길동"]
+    assert frame["move_in_date"].to_list() == [None, None, None]
+    assert frame["status_date"].to_list() == [None, None, None]
+
+
+def test_csv_module_reads_only_what_polars_rejects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = sources._parse_with_csv_module
+    calls: list[int] = []
+
+    def counted(*args: Any) -> pl.DataFrame:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(sources, "_parse_with_csv_module", counted)
+    assert read_file(RESIDENT, resident_csv(tmp_path, rows=WELL_QUOTED)).frame.height == 3
+    assert calls == []  # normal files stay on the fast path
+    assert read_file(RESIDENT, resident_csv(tmp_path, rows=STRAY_QUOTES)).frame.height == 3
+    assert calls == [1]
+
+
+def test_unreadable_quoting_names_the_data_row_and_line(tmp_path: Path) -> None:
+    # a field that opens with a quote but goes on after the closing one: no guess is made
+    rows = [*STRAY_QUOTES, f'{RRN},"김" 은영,,2000-12-01,M,1,2,head,,active,,11110']
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, resident_csv(tmp_path, rows=rows))
+    text = message(exc)
+    assert "malformed CSV in data row 3 (0-based, header not counted), from line 5" in text
+    assert 'a quote inside it is doubled ("")' in text
+    assert (exc.value.extra["row"], exc.value.extra["line"]) == (3, 5)
 
 
 # --- Parquet --------------------------------------------------------------------------------
@@ -553,3 +680,45 @@ def test_read_postgres_unreachable_names_host_not_password() -> None:
     for url in ("mysql://agency@host/db", "postgresql://agency@host:port/db", "garbage"):
         with pytest.raises(DatabaseUnavailable, match="not a PostgreSQL URL"):
             read_postgres(RESIDENT, url, "SELECT 1")
+
+
+# --- through `mdr sync run` -----------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(master: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[CliRunner]:
+    url = master.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("MDR_DATABASE_URL", url.replace("postgresql+psycopg2", "postgresql"))
+    monkeypatch.setenv("MDR_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+@pytest.mark.db
+def test_sync_run_applies_stray_quote_and_mac_files(
+    cli: CliRunner, master: Engine, tmp_path: Path
+) -> None:
+    people = [make("resident", status="alive", status_date=None) for _ in range(5)]
+    people[1]["name"] = '김"은영'
+    # written unquoted, as the agency's export does: the quote is a stray one
+    stray = tmp_path / "day1.csv"
+    stray.write_text(frame_of("resident", people[:3]).write_csv(quote_style="never"))
+    assert '김"은영,' in stray.read_text()
+    first = cli.invoke(app, ["sync", "run", "resident", str(stray), "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["created"] == 3
+    with master.connect() as conn:
+        names = set(conn.execute(sql_text("SELECT name FROM resident")).scalars())
+    assert names == {p["name"] for p in people[:3]}
+
+    # the full snapshot the next day, saved as "CSV (Macintosh)": CR line endings
+    mac = tmp_path / "day2.csv"
+    mac.write_bytes(frame_of("resident", people).write_csv().replace("\n", "\r").encode())
+    original = mac.read_bytes()
+    second = cli.invoke(app, ["sync", "run", "resident", str(mac), "--json"])
+    assert second.exit_code == 0, second.output
+    summary = json.loads(second.stdout)
+    assert (summary["rows_read"], summary["created"], summary["ended"]) == (5, 2, 0)
+    archived = tmp_path / "data" / "archive" / "resident" / f"{summary['sha256']}.csv"
+    assert archived.read_bytes() == original
