@@ -62,6 +62,7 @@ from entities.identifiers_sql import WARN_NAMES
 from entities.licence import MINIMUM_AGE
 from entities.registry import DATASETS, get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
+from entities.tables import live_table
 from mdr.errors import NotFound
 
 SAMPLE_LIMIT = 50
@@ -174,7 +175,7 @@ class Rule:
             )
         joins = "".join(f"\n  {j.sql}" for j in self.joins)
         return (
-            f"SELECT t.{q(spec.key)} AS key\nFROM {q(spec.today_view)} t{joins}\n"
+            f"SELECT t.{q(spec.key)} AS key\nFROM {live_table(spec)} t{joins}\n"
             f"WHERE ({self.scope}) AND ({self.condition})"
         )
 
@@ -272,9 +273,9 @@ def relation_join(spec: DatasetSpec, rel: RelationSpec, kind: str = "") -> Join:
         return Join(
             alias,
             f"LEFT JOIN (SELECT m.{q(spec.key)} AS k, count(*) AS missing "
-            f"FROM {q(spec.today_view)} m CROSS JOIN LATERAL "
+            f"FROM {live_table(spec)} m CROSS JOIN LATERAL "
             f"unnest(string_to_array(m.{q(rel.field)}, ';')) AS x(v) "
-            f"WHERE btrim(x.v) <> '' AND NOT EXISTS (SELECT 1 FROM {q(target.today_view)} p "
+            f"WHERE btrim(x.v) <> '' AND NOT EXISTS (SELECT 1 FROM {live_table(target)} p "
             f"WHERE p.{key} = btrim(x.v)) GROUP BY m.{q(spec.key)}) {alias} "
             f"ON {alias}.k = t.{q(spec.key)}",
             reads=(target.name,),
@@ -283,14 +284,14 @@ def relation_join(spec: DatasetSpec, rel: RelationSpec, kind: str = "") -> Join:
         alias = f"r_{rel.name}_{kind}"
         return Join(
             alias,
-            f"LEFT JOIN {q(target.today_view)} {alias} ON {col(rel.kind_field)} = {lit(kind)} "
+            f"LEFT JOIN {live_table(target)} {alias} ON {col(rel.kind_field)} = {lit(kind)} "
             f"AND {alias}.{key} = {col(rel.field)}",
             reads=(target.name,),
         )
     alias = f"r_{rel.name}"
     return Join(
         alias,
-        f"LEFT JOIN {q(target.today_view)} {alias} ON {alias}.{key} = {col(rel.field)}",
+        f"LEFT JOIN {live_table(target)} {alias} ON {alias}.{key} = {col(rel.field)}",
         reads=(target.name,),
     )
 
@@ -462,7 +463,7 @@ def unique_rule(
 
     join = Join(
         alias,
-        f"LEFT JOIN (SELECT d.{q(field_name)} AS v FROM {q(spec.today_view)} d "
+        f"LEFT JOIN (SELECT d.{q(field_name)} AS v FROM {live_table(spec)} d "
         f"WHERE {scope('d')} GROUP BY 1 HAVING count(*) > 1) {alias} "
         f"ON {alias}.v = {col(field_name)}",
     )

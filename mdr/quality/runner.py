@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from entities.masking import mask_field
 from entities.registry import DATASETS, get_dataset
+from entities.tables import ANNOUNCED_SQL, live_table, with_today_views
 from mdr.quality.models import check_result, check_run
 from mdr.quality.rules import (
     ACCURACY_CONTRACT,
@@ -178,7 +179,7 @@ def row_scan(dataset: str, rules: Sequence[Rule]) -> Statement:
     join_sql = "".join(f"\n  {j.sql}" for j in joins.values())
     sql = (
         f"SELECT {', '.join(outer)}\nFROM (SELECT {', '.join(inner)}\n"
-        f"  FROM {q(spec.today_view)} t{join_sql}\n  OFFSET 0) x"
+        f"  FROM {live_table(spec)} t{join_sql}\n  OFFSET 0) x"
     )
     label = f"{dataset}: {len(rules)} rule{'s' if len(rules) != 1 else ''} in one scan"
     return Statement(label, list(rules), sql, RuleKind.ROW)
@@ -253,11 +254,13 @@ def _accuracy_available(session: Session) -> bool:
     ).scalar_one() is True
 
 
-def _evaluate(session: Session, statement: Statement) -> list[RuleResult]:
+def _evaluate(session: Session, statement: Statement,
+              announced: Sequence[str] = ()) -> list[RuleResult]:
+    """Run one statement; ``announced`` datasets are read through their today views."""
     started = time.perf_counter()
     try:
         with session.begin_nested():
-            rows = session.execute(text(statement.sql)).all()
+            rows = session.execute(text(with_today_views(statement.sql, announced))).all()
     except DBAPIError as exc:
         message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         if statement.kind is RuleKind.ACCURACY:
@@ -319,13 +322,14 @@ def run_checks(
     for name, value in RUN_SETTINGS.items():
         session.execute(text("SELECT set_config(:n, :v, true)"), {"n": name, "v": value})
     results: list[RuleResult] = []
+    announced = list(session.execute(text(ANNOUNCED_SQL)).scalars())
     try:
         for statement in plan(selected, combine=combine):
             if statement.kind is RuleKind.ACCURACY and not _accuracy_available(session):
                 results += [RuleResult(r, "no_data", 0, 0, [], 0.0, statement.label)
                             for r in statement.rules]
                 continue
-            results += _evaluate(session, statement)
+            results += _evaluate(session, statement, announced)
     finally:
         for name, value in previous.items():
             session.execute(text("SELECT set_config(:n, :v, true)"), {"n": name, "v": value})
