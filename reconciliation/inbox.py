@@ -243,8 +243,9 @@ def item_detail(conn: Connection, item_id: int) -> dict[str, Any]:
     outcome = (
         conn.execute(
             text(
-                "SELECT score, tier, agency_values FROM reconciliation_outcome WHERE run_id = :r"
-                " AND agency_row = :row"
+                "SELECT o.score, o.tier, o.agency_values, r.rule_version"
+                " FROM reconciliation_outcome o JOIN reconciliation_run r USING (run_id)"
+                " WHERE o.run_id = :r AND o.agency_row = :row"
             ),
             {"r": item["last_seen_run"], "row": item["last_agency_row"]},
         )
@@ -324,6 +325,7 @@ def item_detail(conn: Connection, item_id: int) -> dict[str, Any]:
         "resolution_reason": item["resolution_reason"],
         "owner": spec.owner.code,
         "tier": outcome["tier"] if outcome else None,
+        "rule_version": outcome["rule_version"] if outcome else None,  # of the run's linkage
         "master_record_live": master is not None if item["master_key"] else None,
         "fields": fields,
         "evidence": [
@@ -434,6 +436,47 @@ def resolve_item(
         },
     )
     return outcome | {"status": "resolved", "steward": steward, "reason": reason}
+
+
+def reopen_item(conn: Connection, item_id: int, *, reason: str, steward: str) -> dict[str, Any]:
+    """Reverse a steward's decision: undo its consequences and open the item again.
+
+    A relink made by the decision stops applying (the engine's own linkage applies
+    from the next run), its flags are cleared and its requests withdrawn; the
+    reversal is recorded like any decision (who, when, why).
+    """
+    reason, steward = (reason or "").strip(), (steward or "").strip()
+    if not reason:
+        raise InvalidInput("give the reason for reopening (--reason)")
+    if not steward:
+        raise InvalidInput("say who decides (--steward)")
+    item = _item(conn, item_id, lock=True)
+    if item["status"] != "resolved":
+        raise InvalidInput(f"work item {item_id} is open: there is no decision to reverse")
+    if item["resolution"] not in ACTIONS:
+        raise InvalidInput(
+            f"work item {item_id} was closed by the system ({item['resolution']}), not by a "
+            "steward: the next run that finds the difference again opens it")
+    params = {"i": item_id, "s": steward, "why": reason}
+    links = conn.execute(text(
+        "UPDATE reconciliation_manual_link SET active = false WHERE item_id = :i AND active "
+        "RETURNING link_id"), params).scalars().all()
+    flags = conn.execute(text(
+        "UPDATE field_flag SET cleared_at = now(), cleared_by = :s WHERE cleared_at IS NULL "
+        "AND reason LIKE '%(steward item ' || CAST(:i AS text) || ')' RETURNING field"),
+        params).scalars().all()
+    requests = conn.execute(text(
+        "UPDATE reconciliation_request SET status = 'withdrawn' WHERE item_id = :i "
+        "AND status = 'open' RETURNING request_id"), params).scalars().all()
+    conn.execute(text(
+        "UPDATE steward_item SET status = 'open', resolved_at = NULL, resolved_by = NULL, "
+        "resolution = NULL, resolution_reason = NULL WHERE item_id = :i"), params)
+    conn.execute(text(
+        "INSERT INTO steward_action (item_id, action, steward, reason) "
+        "VALUES (:i, 'reopened', :s, :why)"), params)
+    return {"item_id": item_id, "status": "open", "reversed": item["resolution"],
+            "links_withdrawn": list(links), "flags_cleared": list(flags),
+            "requests_withdrawn": list(requests), "steward": steward, "reason": reason}
 
 
 def _request(

@@ -352,3 +352,23 @@ def resolve_item(
         steward=steward,
         master_key=body.master_key,
     )
+
+
+class ReopenBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post(
+    "/v1/steward/items/{item_id}:reopen",
+    tags=["steward"],
+    summary="Reverse the decision on a resolved item and open it again",
+)
+def reopen_item(
+    item_id: ItemId,
+    body: ReopenBody,
+    ctx: ReadContext = Depends(read_context),
+    session: Session = Depends(get_session),
+) -> dict[str, Any]:
+    steward = _require_steward(ctx.principal)
+    return inbox.reopen_item(session.connection(), item_id, reason=body.reason, steward=steward)

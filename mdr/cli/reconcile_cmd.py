@@ -285,8 +285,8 @@ def show_command(
     )
     out.print(
         f"master key {item['master_key'] or '-'}, score {item['score']}, "
-        f"tier {item['tier'] or '-'}, seen in runs {item['first_seen_run']}.."
-        f"{item['last_seen_run']}"
+        f"tier {item['tier'] or '-'}, rules {item['rule_version'] or '-'}, seen in runs "
+        f"{item['first_seen_run']}..{item['last_seen_run']}"
     )
     table = Table()
     for column in ("field", "agency copy", "master", "", "level", "weight"):
@@ -358,6 +358,32 @@ def resolve_command(
         f"Item {item_id} resolved ({action.value}) by {done['steward']}"
         + ("; " + "; ".join(extra) if extra else "")
     )
+
+
+@steward_app.command("reopen")
+def reopen_command(
+    item_id: Annotated[int, typer.Argument(help="Work item id.")],
+    reason: Annotated[str, typer.Option(help="Why (required; recorded with the reversal).")],
+    steward: Annotated[
+        str | None, typer.Option(help="Who decides (default $MDR_STEWARD or the login name).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reverse the decision on a resolved item: its relink, flags and requests are
+    withdrawn and the item is open again."""
+    from reconciliation.inbox import reopen_item
+
+    with unit_of_work(common.session_maker()) as session:
+        done = reopen_item(session.connection(), item_id, reason=reason,
+                           steward=steward or _default_steward())
+    if as_json:
+        common.print_json(done)
+        return
+    undone = [f"{len(done[k])} {label}" for k, label in (
+        ("links_withdrawn", "manual link(s) withdrawn"), ("flags_cleared", "flag(s) cleared"),
+        ("requests_withdrawn", "request(s) withdrawn")) if done[k]]
+    common.console.print(f"Item {item_id} reopened by {done['steward']}: {done['reversed']} "
+                         "reversed" + ("; " + "; ".join(undone) if undone else ""))
 
 
 @steward_app.command("metrics")

@@ -106,6 +106,12 @@ def test_reconcile_and_steward_commands(cli: CliRunner, snapshot: Snapshot, tmp_
         ).stdout
     )
     assert done["steward"] == "lee" and done["status"] == "resolved"
+    reopened = json.loads(invoke(cli, "steward", "reopen", str(item_id), "--reason",
+                                 "copy was right after all", "--json").stdout)
+    assert reopened["reversed"] == "master_right" and len(reopened["requests_withdrawn"]) == 1
+    again = json.loads(invoke(cli, "steward", "resolve", str(item_id), "--action",
+                              "master_right", "--reason", "stale after all", "--json").stdout)
+    assert again["status"] == "resolved"  # open again, so a new decision is taken
     refused = cli.invoke(
         cli_app(),
         ["steward", "resolve", str(item_id), "--action", "not_an_issue", "--reason", "again"],
@@ -126,7 +132,7 @@ def test_reconcile_and_steward_commands(cli: CliRunner, snapshot: Snapshot, tmp_
 @pytest.fixture
 def api(rec_db: Engine, tmp_path: Path) -> Iterator[TestClient]:
     app: FastAPI = create_app(
-        Settings(data_dir=tmp_path / "data", secret_key="test-secret"),
+        Settings(data_dir=tmp_path / "data", secret_key="test-secret-of-at-least-32-characters"),
         Database(url_of(rec_db), embedded=False),
     )
     if not any(getattr(r, "path", "") == "/v1/reconciliation/runs" for r in app.routes):
@@ -311,6 +317,19 @@ def test_steward_routes_need_the_steward_role_and_flags_reach_the_read_api(
     assert looked.status_code == 200, looked.text
     (record,) = looked.json()["records"]
     assert [(f["field"], f["status"]) for f in record["flags"]] == [("name", "under_investigation")]
+
+    # The decision is reversed: the flag no longer rides on the record.
+    reopened = api.post(f"/v1/steward/items/{item['item_id']}:reopen", headers=steward,
+                        json={"reason": "the ruling was about another person"})
+    assert reopened.status_code == 200, reopened.text
+    assert reopened.json()["flags_cleared"] == ["name"] and reopened.json()["status"] == "open"
+    relooked = api.post("/v1/datasets/resident/records:lookup", headers=reader,
+                        json={"keys": [str(master["rrn"][3])]})
+    assert relooked.json()["records"][0]["flags"] == []
+    assert api.post(f"/v1/steward/items/{item['item_id']}:reopen", headers=steward,
+                    json={"reason": "again"}).status_code == 422
+    assert api.post(f"/v1/steward/items/{item['item_id']}:reopen", headers=reader,
+                    json={"reason": "x"}).status_code == 403
 
 
 def test_a_nul_character_anywhere_is_a_422_not_a_500(api: TestClient, rec_db: Engine) -> None:

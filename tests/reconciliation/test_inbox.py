@@ -311,3 +311,45 @@ def test_listing_pages_filters_and_masks(rec_db: Engine, snapshot: Snapshot) -> 
     differing = [f for f in shown["fields"] if f["differs"]]
     assert differing and {f["field"] for f in differing} == set(sample["differing_fields"])
     assert all(f["level"] is not None for f in differing)
+
+
+def reopen(engine: Engine, item_id: int, reason: str = "decided too fast") -> dict[str, Any]:
+    with engine.begin() as conn:
+        return inbox.reopen_item(conn, item_id, reason=reason, steward="park")
+
+
+def test_a_relink_is_reversed_and_the_engine_links_again(
+    rec_db: Engine, snapshot: Snapshot, tmp_path: Path
+) -> None:
+    item_id, wrong = _difference(rec_db, snapshot, tmp_path)
+    right = str(snapshot.master["rrn"][100])
+    done = resolve(rec_db, item_id, action="wrong_link", reason="same person", master_key=right)
+    undone = reopen(rec_db, item_id)
+    assert undone["reversed"] == "wrong_link" and undone["links_withdrawn"] == [done["link_id"]]
+    (item,) = rows(rec_db, "SELECT * FROM steward_item WHERE item_id = :i", i=item_id)
+    assert item["status"] == "open" and item["resolution"] is None
+    following = run(rec_db, tmp_path / "copy.csv")
+    assert following.manual_links["standing"] == 0
+    assert following.results is not None
+    assert following.results.filter(pl.col("agency_row") == 3)["master_key"][0] == wrong
+    shown = detail(rec_db, item_id)
+    assert shown["rule_version"]  # the evidence names the linkage rules it came from
+    history = [(a["action"], a["steward"]) for a in shown["actions"]]
+    assert history[-2:] == [("wrong_link", "kim"), ("reopened", "park")]
+    # It is open again: a new decision can be taken.
+    assert resolve(rec_db, item_id, action="not_an_issue", reason="checked")["status"] == "resolved"
+
+
+def test_reversing_master_wrong_clears_its_flags_and_withdraws_its_request(
+    rec_db: Engine, snapshot: Snapshot, tmp_path: Path
+) -> None:
+    item_id, _ = _difference(rec_db, snapshot, tmp_path)
+    resolve(rec_db, item_id, action="master_wrong", reason="court ruling")
+    undone = reopen(rec_db, item_id, reason="the ruling was about someone else")
+    assert undone["flags_cleared"] == ["name"] and len(undone["requests_withdrawn"]) == 1
+    assert count(rec_db, "SELECT count(*) FROM field_flag WHERE cleared_at IS NULL") == 0
+    assert rows(rec_db, "SELECT status FROM reconciliation_request") == [{"status": "withdrawn"}]
+    with pytest.raises(InvalidInput, match="no decision to reverse"):
+        reopen(rec_db, item_id)
+    with pytest.raises(InvalidInput, match="reason"):
+        reopen(rec_db, item_id, reason=" ")
