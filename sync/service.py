@@ -392,10 +392,12 @@ def _archive(original: Path | None, archive_dir: Path | None, dataset: str,
     if original is None or archive_dir is None or sha256 is None:
         return None
     target = archive_dir / dataset / f"{sha256}{''.join(original.suffixes[-2:])}"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # Originals hold personal data: readable by the service's user only.
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not target.exists():
         partial = target.with_name(target.name + ".part")
         shutil.copyfile(original, partial)
+        partial.chmod(0o600)
         partial.replace(target)
     return target
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Annotated
 
 import typer
@@ -98,7 +99,9 @@ def revoke_command(key_id: Annotated[str, typer.Argument(help="Key id, e.g. k1a2
 
 @subjects_app.command("token")
 def token_command(
-    rrn: Annotated[str, typer.Argument(help="The subject's resident registration number.")],
+    rrn: Annotated[str, typer.Argument(
+        help="The subject's resident registration number, or - to read it from stdin "
+             "(keeps it out of the process list and shell history).")],
     ttl: Annotated[int, typer.Option(help="Lifetime in seconds.", min=60, max=86400)] = 3600,
 ) -> None:
     """Issue a signed subject token (in production the identity provider does this)."""
@@ -106,6 +109,8 @@ def token_command(
     from mdr.access.secrets import server_secret
     from mdr.access.subjects import issue_token
 
+    if rrn == "-":
+        rrn = sys.stdin.readline().strip()
     if not check("rrn", rrn).ok:
         raise typer.BadParameter("not a valid resident registration number")
     common.console.print(issue_token(server_secret(common.settings()), rrn, ttl),

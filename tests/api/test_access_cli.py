@@ -23,7 +23,7 @@ pytestmark = pytest.mark.db
 def cli(api_db, api_url, monkeypatch, tmp_path):
     monkeypatch.setenv("MDR_DATABASE_URL", api_url)
     monkeypatch.setenv("MDR_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("MDR_SECRET_KEY", "cli-secret")
+    monkeypatch.setenv("MDR_SECRET_KEY", "cli-secret-of-at-least-32-characters")
     get_settings.cache_clear()
     yield CliRunner()
     get_settings.cache_clear()
@@ -102,7 +102,10 @@ def test_a_signed_but_malformed_subject_token_is_refused(claims: object) -> None
 def test_subject_token_and_audit_verify(cli) -> None:
     rrn = make("resident")["rrn"]
     token = cli.invoke(app, ["subjects", "token", rrn]).stdout.strip()
-    assert verify_token(b"cli-secret", token) == subject_hash(b"cli-secret", rrn)
+    secret = b"cli-secret-of-at-least-32-characters"
+    assert verify_token(secret, token) == subject_hash(secret, rrn)
+    piped = cli.invoke(app, ["subjects", "token", "-"], input=rrn + "\n").stdout.strip()
+    assert verify_token(secret, piped) == subject_hash(secret, rrn)  # kept out of argv
     verified = cli.invoke(app, ["audit", "verify", "--json"])
     assert verified.exit_code == 0, verified.output
     assert json.loads(verified.stdout)["ok"] is True

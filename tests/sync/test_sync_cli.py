@@ -64,6 +64,8 @@ def test_run_history_and_rerun(cli, master, tmp_path: Path) -> None:
     assert (summary["status"], summary["created"]) == ("applied", 30)
     archived = list((tmp_path / "data" / "archive" / "resident").iterdir())
     assert [p.name for p in archived] == [f"{summary['sha256']}.csv"]
+    assert archived[0].stat().st_mode & 0o777 == 0o600  # originals hold personal data
+    assert archived[0].parent.stat().st_mode & 0o777 == 0o700
     again = json.loads(run(cli, "resident", str(snapshot)).stdout)
     assert again["status"] == "duplicate" and again["duplicate_of"] == summary["batch_id"]
     history = json.loads(cli.invoke(app, ["sync", "history", "resident", "--json"]).stdout)
