@@ -3,10 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 import polars as pl
 
 from mdr.errors import InvalidInput
+
+UTF8: Final = "utf-8"
+CP949: Final = "cp949"
+#: Accepted spellings of the two encodings Korean agencies' files come in.
+ENCODINGS: Final = {
+    "utf8": UTF8,
+    "utf-8": UTF8,
+    "utf-8-sig": UTF8,
+    "utf8-sig": UTF8,
+    # EUC-KR files from Windows are in practice CP949 (its superset, with the
+    # extended Hangul syllables); decoding them as strict EUC-KR would reject them.
+    "cp949": CP949,
+    "euc-kr": CP949,
+    "euckr": CP949,
+    "ms949": CP949,
+    "uhc": CP949,
+    "windows-949": CP949,
+}
+
+
+def normalise_encoding(encoding: str | None) -> str:
+    """``utf-8`` or ``cp949`` for an accepted spelling (UTF-8 when none is given)."""
+    if encoding is None:
+        return UTF8
+    found = ENCODINGS.get(encoding.strip().lower().replace("_", "-"))
+    if found is None:
+        raise InvalidInput(
+            f"unsupported encoding {encoding!r}; use utf-8 (default) or cp949 (also euc-kr)",
+            encoding=encoding,
+        )
+    return found
 
 
 def parquet_column_as_text(series: pl.Series, where: str, *,

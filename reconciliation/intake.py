@@ -41,7 +41,7 @@ import polars as pl
 
 from entities.spec import DatasetSpec
 from mdr.errors import InvalidInput
-from mdr.tabular import parquet_column_as_text
+from mdr.tabular import normalise_encoding, parquet_column_as_text
 from reconciliation.columns import ColumnMapping, map_columns
 from reconciliation.normalise import RAW_SUFFIX
 
@@ -49,19 +49,6 @@ MAX_UNPARSEABLE_SHARE: Final = 0.5
 """A column whose present values fail to parse more often than this is refused."""
 
 _IGNORED = "ignored by the mapping"
-_ENCODINGS: Final = {
-    "utf8": "utf-8",
-    "utf-8": "utf-8",
-    "utf-8-sig": "utf-8",
-    "utf8-sig": "utf-8",
-    # EUC-KR exports from Windows are CP949 in practice (its superset)
-    "cp949": "cp949",
-    "euc-kr": "cp949",
-    "euckr": "cp949",
-    "ms949": "cp949",
-    "uhc": "cp949",
-    "windows-949": "cp949",
-}
 _FORMATS: Final = {"csv": "csv", "txt": "csv", "parquet": "parquet", "pq": "parquet"}
 _ALT_SEPARATORS: Final = ("\t", "|", ";")
 
@@ -107,18 +94,6 @@ def file_format(path: Path, given: str | None = None) -> str:
             path=path.name,
         )
     return kind
-
-
-def normalise_encoding(encoding: str | None) -> str:
-    if encoding is None:
-        return "utf-8"
-    found = _ENCODINGS.get(encoding.strip().lower().replace("_", "-"))
-    if found is None:
-        raise InvalidInput(
-            f"unsupported encoding {encoding!r}; use utf-8 (default) or cp949 (also euc-kr)",
-            encoding=encoding,
-        )
-    return found
 
 
 def read_agency_copy(

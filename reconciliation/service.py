@@ -49,6 +49,7 @@ from entities.registry import get_dataset
 from entities.spec import Comparator, DatasetSpec, FieldSpec
 from mdr.errors import InvalidInput, MdrError, NotFound
 from mdr.scheduler import advisory_key
+from mdr.tabular import normalise_encoding
 from reconciliation import comparators, inbox, intake, metrics
 from reconciliation.linkage import LinkResult, LinkSettings, link
 from reconciliation.normalise import normalise_frame
@@ -192,7 +193,7 @@ def reconcile_file(
     mapping = load_mapping(mapping_path, spec=spec) if mapping_path else None
     intake.file_format(Path(path), format_name)
     if encoding is not None:
-        intake.normalise_encoding(encoding)
+        normalise_encoding(encoding)
     run_id = create_run(engine, spec.name, agency, Path(path).name, scope_map)
     return execute_run(
         engine,

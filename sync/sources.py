@@ -35,29 +35,13 @@ import polars as pl
 
 from entities.spec import DatasetSpec, FieldType
 from mdr.errors import DatabaseUnavailable, InvalidInput
-from mdr.tabular import parquet_column_as_text
+from mdr.tabular import CP949, UTF8, normalise_encoding, parquet_column_as_text
 from sync.mapping import ColumnResolution, enforce_contract, resolve_columns
 
 HASH_CHUNK: Final = 1 << 20
 _HEAD_CHUNK: Final = 1 << 16
 _MAX_HEADER: Final = 1 << 20
 _BOM: Final = codecs.BOM_UTF8
-_UTF8: Final = "utf-8"
-_CP949: Final = "cp949"
-_ENCODINGS: Final = {
-    "utf8": _UTF8,
-    "utf-8": _UTF8,
-    "utf-8-sig": _UTF8,
-    "utf8-sig": _UTF8,
-    # EUC-KR files from Windows are in practice CP949 (its superset, with the
-    # extended Hangul syllables); decoding them as strict EUC-KR would reject them.
-    "cp949": _CP949,
-    "euc-kr": _CP949,
-    "euckr": _CP949,
-    "ms949": _CP949,
-    "uhc": _CP949,
-    "windows-949": _CP949,
-}
 _FORMATS: Final = {"csv": "csv", "txt": "csv", "parquet": "parquet", "pq": "parquet"}
 _ALT_SEPARATORS: Final = ("\t", "|", ";")
 _PG_BOOL_OID: Final = 16
@@ -114,7 +98,7 @@ def read_file(
                 path=str(path),
             )
         return _read_parquet(spec, path, mapping, extra_allowed)
-    return _read_csv(spec, path, _normalise_encoding(encoding), mapping, extra_allowed)
+    return _read_csv(spec, path, normalise_encoding(encoding), mapping, extra_allowed)
 
 
 def read_postgres(
@@ -209,7 +193,7 @@ def _read_csv(
             f"{where} is UTF-16 (Excel's 'Unicode text'); save it as CSV UTF-8", path=where
         )
     start = len(_BOM) if head.startswith(_BOM) else 0
-    if start and encoding == _CP949:
+    if start and encoding == CP949:
         raise InvalidInput(
             f"{where} starts with a UTF-8 byte-order mark, so it is UTF-8, not CP949; "
             "drop --encoding",
@@ -238,7 +222,7 @@ def _read_csv(
         body, body_start = data, header_end  # UTF-8 as is: no copy of a large file
         if mac:
             body, body_start = _lf_line_breaks(data[header_end:]), 0
-        if encoding == _CP949:
+        if encoding == CP949:
             body, body_start = _cp949_to_utf8(body[body_start:], where, header_lines), 0
         rows = _parse_body(body, body_start, names, separator, where, line_offset=header_lines)
         frame = _canonical(spec, rows, resolution, extra_allowed)
@@ -335,9 +319,9 @@ def _parse_header(raw: bytes, encoding: str, where: str) -> tuple[list[str], str
 def _cp949_to_utf8(body: bytes, where: str, header_lines: int) -> bytes:
     """Transcode in Python: polars reads UTF-8 only, and a bad byte must be an error."""
     try:
-        return body.decode(_CP949).encode(_UTF8)
+        return body.decode(CP949).encode(UTF8)
     except UnicodeDecodeError as exc:
-        _encoding_failed(where, _CP949, header_lines + 1 + body.count(b"\n", 0, exc.start))
+        _encoding_failed(where, CP949, header_lines + 1 + body.count(b"\n", 0, exc.start))
 
 
 def _parse_body(
@@ -403,9 +387,9 @@ def _parse_with_csv_module(
     a row boundary is not guessed.
     """
     try:
-        text = body.decode(_UTF8)
+        text = body.decode(UTF8)
     except UnicodeDecodeError as exc:
-        _encoding_failed(where, _UTF8, header_lines + 1 + body.count(b"\n", 0, exc.start))
+        _encoding_failed(where, UTF8, header_lines + 1 + body.count(b"\n", 0, exc.start))
     schema = dict.fromkeys(names, pl.String)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     frames: list[pl.DataFrame] = []
@@ -446,20 +430,8 @@ def _parse_with_csv_module(
     return pl.concat(frames, rechunk=True)
 
 
-def _normalise_encoding(encoding: str | None) -> str:
-    if encoding is None:
-        return _UTF8
-    normalised = _ENCODINGS.get(encoding.strip().lower().replace("_", "-"))
-    if normalised is None:
-        raise InvalidInput(
-            f"unsupported encoding {encoding!r}; use utf-8 (default) or cp949 (also euc-kr)",
-            encoding=encoding,
-        )
-    return normalised
-
-
 def _encoding_failed(where: str, encoding: str, line: int) -> NoReturn:
-    if encoding == _UTF8:
+    if encoding == UTF8:
         raise InvalidInput(
             f"{where} is not valid UTF-8 (first bad byte on line {line}); if it is a "
             "CP949/EUC-KR export (usual from Korean Windows systems), pass --encoding cp949",

@@ -56,6 +56,7 @@ from api.records_service import ReadContext
 from entities.registry import get_dataset
 from mdr.access.keys import Principal
 from mdr.errors import Forbidden, InvalidInput, MdrError, NoGrant, NotFound
+from mdr.tabular import normalise_encoding
 from reconciliation import inbox, intake, metrics, service
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ async def create_run(
         )
     scope_map = intake.parse_scope(spec, scope)
     if encoding:
-        intake.normalise_encoding(encoding)
+        normalise_encoding(encoding)
     folder = (
         Path(request.app.state.settings.data_dir)
         / "reconciliation"

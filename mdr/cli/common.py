@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
+import typer
 from rich.console import Console
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,3 +74,21 @@ def print_json(document: Any) -> None:
     options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
     sys.stdout.write(orjson.dumps(document, option=options, default=str).decode())
     sys.stdout.write("\n")
+
+
+def checked_encoding(value: str | None) -> str | None:
+    """``--encoding``: an unsupported one is a bad option (exit 2), before any work."""
+    from mdr.errors import InvalidInput
+    from mdr.tabular import normalise_encoding
+
+    if value is not None:
+        try:
+            normalise_encoding(value)
+        except InvalidInput as exc:
+            raise typer.BadParameter(exc.detail) from None
+    return value
+
+
+#: The CSV encoding option of commands that read agencies' files.
+EncodingOption = Annotated[str | None, typer.Option(
+    help="CSV encoding, e.g. cp949 or euc-kr (default UTF-8).", callback=checked_encoding)]

@@ -62,9 +62,7 @@ def reconcile(
             help="YAML file mapping the copy's column names to fields (and 'ignore:' ones to drop)."
         ),
     ] = None,
-    encoding: Annotated[
-        str | None, typer.Option(help="CSV encoding, e.g. cp949 or euc-kr (default UTF-8).")
-    ] = None,
+    encoding: common.EncodingOption = None,
     scope: Annotated[
         list[str] | None,
         typer.Option(

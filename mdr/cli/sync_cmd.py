@@ -48,8 +48,7 @@ def run_command(
                                        "(a `_op` column with `end` ends a record).")] = Mode.full,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Valid-from date of the changes "
                                               "(YYYY-MM-DD; default today in Korea).")] = None,
-    encoding: Annotated[str | None, typer.Option(help="CSV encoding, e.g. cp949 or euc-kr "
-                                                 "(default UTF-8).")] = None,
+    encoding: common.EncodingOption = None,
     mapping: Annotated[Path | None, typer.Option(help="YAML file mapping the source's column "
                                                  "names to canonical ones.")] = None,
     allow_mass_end: Annotated[bool, typer.Option(
