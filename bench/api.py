@@ -214,7 +214,8 @@ def main() -> None:
         'end\n')
 
     port = 18765
-    env = {**os.environ, "MDR_DATABASE_URL": url, "MDR_SECRET_KEY": "bench-secret",
+    env = {**os.environ, "MDR_DATABASE_URL": url,
+           "MDR_SECRET_KEY": "bench-secret-of-at-least-32-characters",
            "MDR_RATE_LIMIT_PER_SECOND": "1000000", "MDR_RATE_LIMIT_BURST": "1000000",
            "MDR_LOG_LEVEL": "WARNING", "MDR_POOL_SIZE": "8"}
     server = _start([sys.executable, "-m", "mdr.cli.main", "serve", "--port", str(port),

@@ -33,6 +33,7 @@ import fasteners
 import psutil
 
 from mdr.errors import DatabaseUnavailable
+from mdr.settings import ensure_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class EmbeddedPostgres:
     # -- lifecycle -----------------------------------------------------------------
     def acquire(self) -> str:
         """Start (or join) the server; return a URL to the ``mdr`` database."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_data_dir(self.data_dir)
         with self._lock:
             self._start_server()
             holders = self._read_holders()

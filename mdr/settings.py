@@ -7,6 +7,8 @@ A bad value stops the program with one line naming the setting
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,6 +17,10 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from mdr.errors import ConfigurationError
+
+#: A shorter MDR_SECRET_KEY is refused: HMACs of identifiers from a small number space
+#: are only as hard to reverse as the key is to guess (32 hex digits are 128 bits).
+MIN_SECRET_KEY_CHARS = 32
 
 #: Internal: set by a parent process that started the embedded server, so that
 #: its children (API workers, the scheduler) reuse it instead of starting another.
@@ -50,9 +56,9 @@ class Settings(BaseSettings):
     sync_retry_backoff_seconds: int = Field(default=300, ge=1, le=86400)
     secret_key: SecretStr | None = Field(
         default=None,
-        description="Server secret for identifier HMACs in the access log and subject tokens. "
-        "Unset: generated once into MDR_DATA_DIR/secret.key. Set it in production and share "
-        "it between all API processes.",
+        description="Server secret for identifier HMACs in the access log and subject tokens, "
+        f"at least {MIN_SECRET_KEY_CHARS} characters. Unset: generated once into "
+        "MDR_DATA_DIR/secret.key. Set it in production and share it between all API processes.",
     )
     rate_limit_per_second: float = Field(default=2000.0, gt=0, le=1_000_000,
                                          description="Requests per second per API key.")
@@ -82,7 +88,7 @@ class Settings(BaseSettings):
             raise ValueError(f"not a crontab expression ({exc})") from None
         return value
 
-    @field_validator("database_url", mode="before")
+    @field_validator("database_url", "secret_key", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -94,6 +100,14 @@ class Settings(BaseSettings):
     def _postgres_only(cls, value: str | None) -> str | None:
         if value is not None:
             _check_postgres_url(value)
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_KEY_CHARS:
+            raise ValueError(f"must be at least {MIN_SECRET_KEY_CHARS} characters "
+                             "(e.g. `openssl rand -hex 32`)")
         return value
 
     @field_validator("read_replica_urls", mode="before")
@@ -150,6 +164,32 @@ def load_settings() -> Settings:
         name = "MDR_" + str(first["loc"][0]).upper() if first["loc"] else "MDR_*"
         message = first["msg"].removeprefix("Value error, ")
         raise ConfigurationError(f"invalid setting {name}: {message}") from None
+
+
+def log_format_of(settings: Settings) -> str:
+    """MDR_LOG_FORMAT when set; otherwise text on a terminal (a person reads it) and JSON
+    elsewhere (a collector does), the same for the CLI, the scheduler and the API."""
+    if "log_format" in settings.model_fields_set:
+        return settings.log_format
+    return "text" if sys.stderr.isatty() else "json"
+
+
+def ensure_data_dir(data_dir: Path) -> None:
+    """Make MDR_DATA_DIR if missing and prove a file can be written in it, so that a bad
+    one stops the program with one line naming the setting, not a traceback from
+    whatever writes there first."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=data_dir):
+            pass
+    except OSError as exc:
+        if data_dir.exists() and not data_dir.is_dir():
+            reason = "it is a file, not a folder"
+        else:
+            reason = exc.strerror or exc.__class__.__name__
+        raise ConfigurationError(
+            f"invalid setting MDR_DATA_DIR: cannot write to {data_dir} ({reason})"
+        ) from None
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mdr.errors import ConfigurationError
-from mdr.settings import load_settings
-from tests.helpers import clean_env
+from mdr.settings import ensure_data_dir, load_settings
+from tests.helpers import clean_env, free_port
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,6 +33,24 @@ def test_blank_database_url_means_embedded(monkeypatch: pytest.MonkeyPatch) -> N
     assert load_settings().embedded
 
 
+def test_blank_secret_key_means_generated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MDR_SECRET_KEY", " ")
+    assert load_settings().secret_key is None
+
+
+def test_short_secret_key_is_refused_without_repeating_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MDR_SECRET_KEY", "hunter2-hunter2")
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+    assert "hunter2" not in caught.value.detail
+    monkeypatch.setenv("MDR_SECRET_KEY", "k" * 32)
+    secret_key = load_settings().secret_key
+    assert secret_key is not None
+    assert secret_key.get_secret_value() == "k" * 32
+
+
 def test_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MDR_LOG_LEVEL", "debug")
     assert load_settings().log_level == "DEBUG"
@@ -47,6 +65,8 @@ def test_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
         ("MDR_DATABASE_URL", "mysql://root@localhost/db", "postgresql://"),
         ("MDR_DATABASE_URL", "not a url", "MDR_DATABASE_URL"),
         ("MDR_READ_REPLICA_URLS", "postgresql://ok/db,sqlite:///x", "MDR_READ_REPLICA_URLS"),
+        ("MDR_SECRET_KEY", "x", "at least 32 characters"),
+        ("MDR_SECRET_KEY", "a" * 31, "at least 32 characters"),
     ],
 )
 def test_invalid_settings_name_the_setting(
@@ -85,3 +105,25 @@ def test_cli_unreachable_database_is_one_line_and_nonzero() -> None:
     assert len(lines) == 1
     assert "cannot connect to PostgreSQL at 127.0.0.1:1/nowhere" in lines[0]
     assert "secret" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["status", "up"])
+def test_cli_data_dir_that_is_a_file_is_one_line_and_exit_2(tmp_path: Path, command: str) -> None:
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("")
+    args = [command] if command == "status" else [command, "--port", str(free_port())]
+    result = _mdr(*args, env=clean_env(MDR_DATA_DIR=str(not_a_folder)))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0] == (
+        f"mdr: error: invalid setting MDR_DATA_DIR: cannot write to {not_a_folder} "
+        "(it is a file, not a folder)"
+    )
+
+
+def test_data_dir_that_cannot_be_made_names_the_setting() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        ensure_data_dir(Path("/proc/mdr-data"))
+    assert caught.value.detail.startswith(
+        "invalid setting MDR_DATA_DIR: cannot write to /proc/mdr-data (")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import text
 
@@ -15,21 +17,34 @@ from sync.service import sync_file
 
 
 def load_demo_data(settings: Settings, db: Database) -> bool:
-    """Generate and sync a small national snapshot if nothing was ever synced."""
+    """Generate and sync a small national snapshot into a database without other data.
+
+    Each dataset with no applied batch is loaded, so a first `mdr up` interrupted midway
+    is completed by the next (the generator is seeded: its files come out the same). A
+    batch from any other source means the database holds real data: nothing is added.
+    Return whether anything was loaded.
+    """
+    if settings.demo_scale <= 0:
+        return False
+    out = (settings.data_dir / "demo" / f"scale-{settings.demo_scale}").resolve()
     engine = make_engine(db.url, "cli", pool_size=2)
     try:
         with engine.connect() as conn:
             synced = conn.execute(text(
-                "SELECT count(*) FROM sync_batch WHERE status IN ('applied', 'duplicate')"
-            )).scalar_one()
-        if synced or settings.demo_scale <= 0:
+                "SELECT DISTINCT dataset, source FROM sync_batch "
+                "WHERE status IN ('applied', 'duplicate')"
+            )).all()
+        if any(not Path(source).resolve().is_relative_to(out) for _, source in synced):
             return False
-        out = settings.data_dir / "demo" / f"scale-{settings.demo_scale}"
+        loaded = {dataset for dataset, _ in synced}
+        missing = [dataset for dataset in DATASETS if dataset not in loaded]
+        if not missing:
+            return False
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                       console=common.err_console, transient=True) as bar:
-            task = bar.add_task("demo data: generating", total=len(DATASETS) + 1)
-            generate_snapshot(settings.demo_scale, out)
-            for dataset in DATASETS:
+            task = bar.add_task("demo data: generating", total=len(missing) + 1)
+            generate_snapshot(settings.demo_scale, out, datasets=missing)
+            for dataset in missing:
                 bar.update(task, advance=1, description=f"demo data: syncing {dataset}")
                 sync_file(engine, dataset, out / f"{dataset}.csv",
                           archive_dir=settings.archive_dir)

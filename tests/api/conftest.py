@@ -18,7 +18,7 @@ from mdr.settings import Settings
 from tests.factories import persist
 from tests.helpers import empty_master, migrated_engine
 
-SECRET = "test-secret-key"
+SECRET = "test-secret-key-of-at-least-32-chars"
 
 
 @pytest.fixture(scope="session")

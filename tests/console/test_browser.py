@@ -50,7 +50,7 @@ def live_console(scratch_database, tmp_path_factory) -> Iterator[dict[str, Any]]
         add_check_runs(session, item["resident"]["rrn"])
     engine.dispose()
     settings = Settings(data_dir=tmp_path_factory.mktemp("console") / "data",
-                        secret_key="console-test-secret", log_level="WARNING")
+                        secret_key="console-test-secret-of-32-characters", log_level="WARNING")
     app = create_app(settings, Database(url, embedded=False))
     install_console(app)
     with live_server(app) as base:
