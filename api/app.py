@@ -31,7 +31,7 @@ from mdr.access.audit import AuditWriter
 from mdr.access.secrets import server_secret
 from mdr.db.engine import Database, ReadSessions, resolve_database, session_factory
 from mdr.logging import configure_logging
-from mdr.settings import Settings, get_settings
+from mdr.settings import Settings, get_settings, log_format_of
 
 DESCRIPTION = """
 The **National Master Data Repository** serves the 14 national master datasets
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     """The API; ``fast_lookup=False`` leaves key lookups to the FastAPI route (tests
     compare the two)."""
     settings = settings or get_settings()
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, log_format_of(settings))
     database = database or resolve_database(settings)
     engine = database.engine("api", pool_size=settings.pool_size)
     read_engines = database.read_engines("api", pool_size=settings.pool_size)

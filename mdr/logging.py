@@ -50,9 +50,11 @@ class TextFormatter(logging.Formatter):
         request_id = request_id_var.get()
         prefix = f"[{request_id}] " if request_id else ""
         record.message = record.getMessage()
+        extras = " ".join(f"{key}={value}" for key, value in record.__dict__.items()
+                          if key not in _RESERVED and not key.startswith("_"))
         line = (
             f"{self.formatTime(record)} {record.levelname:<7} {record.name}: "
-            f"{prefix}{record.message}"
+            f"{prefix}{record.message}" + (f" ({extras})" if extras else "")
         )
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)

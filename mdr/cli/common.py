@@ -22,7 +22,7 @@ from mdr.db.engine import (
 )
 from mdr.db.migrate import is_current, upgrade
 from mdr.logging import configure_logging
-from mdr.settings import Settings, get_settings
+from mdr.settings import Settings, get_settings, log_format_of
 
 console = Console()
 err_console = Console(stderr=True)
@@ -30,7 +30,7 @@ err_console = Console(stderr=True)
 
 def settings() -> Settings:
     current = get_settings()
-    configure_logging(current.log_level, "text" if sys.stderr.isatty() else current.log_format)
+    configure_logging(current.log_level, log_format_of(current))
     return current
 
 

@@ -156,8 +156,11 @@ def _serve(settings: Settings, db: Database, host: str | None, port: int | None,
     """
     import uvicorn
 
+    from mdr.access.secrets import server_secret
     from mdr.logging import configure_logging
+    from mdr.settings import log_format_of
 
+    server_secret(settings)  # a bad data dir or secret stops here once, not in each worker
     host = host or settings.api_host
     port = port or settings.api_port
     where = "embedded PostgreSQL" if db.embedded else "PostgreSQL"
@@ -171,7 +174,7 @@ def _serve(settings: Settings, db: Database, host: str | None, port: int | None,
             f"  curl 'http://{host}:{port}/v1/portal/medicine?serviceKey={demo_key}"
             "&numOfRows=3'",
             highlight=False, soft_wrap=True)
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, log_format_of(settings))
     uvicorn.run(
         "api.app:create_app", factory=True, host=host, port=port, workers=workers,
         loop="uvloop", http="httptools", ws="none", lifespan="on",
@@ -246,12 +249,14 @@ def db_upgrade(
         common.migrate_if_behind(db, quiet=True)
     else:
         migrate.upgrade(db.url, revision)
-    common.err_console.print(f"Database at revision [bold]{revision}[/].")
+    _print_revision(db)
 
 
 @db_app.command("downgrade")
 def db_downgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")],
+    revision: Annotated[str, typer.Argument(
+        help="Target revision: an id, base, or steps back after `--`, "
+        "as in `mdr db downgrade -- -1`.")],
 ) -> None:
     """Revert migrations down to REVISION (data in dropped tables is lost)."""
     from mdr.db import migrate
@@ -259,6 +264,19 @@ def db_downgrade(
     settings = common.settings()
     db = common.database(settings, "migrate")
     migrate.downgrade(db.url, revision)
+    _print_revision(db)
+
+
+def _print_revision(db: Database) -> None:
+    """The revision the database is at now, not the one asked for (`head`, `-1`)."""
+    from mdr.db import migrate
+    from mdr.db.engine import make_engine
+
+    engine = make_engine(db.url, "migrate", pooled=False)
+    try:
+        revision = migrate.current_revision(engine) or "none (base)"
+    finally:
+        engine.dispose()
     common.err_console.print(f"Database at revision [bold]{revision}[/].")
 
 
