@@ -9,14 +9,20 @@ from sqlalchemy import Engine, inspect, text
 from mdr.db.engine import Database, describe_url
 from mdr.db.migrate import current_revision, head_revision
 
+#: Heartbeat intervals a scheduler may miss before it is reported as not running.
+MISSED_BEATS = 3
 
-def service_status(database: Database, engine: Engine) -> dict[str, Any]:
+
+def service_status(database: Database, engine: Engine,
+                   heartbeat_seconds: int = 60) -> dict[str, Any]:
     current, head = current_revision(engine), head_revision()
     with engine.connect() as conn:
         server_version = conn.execute(text("SHOW server_version")).scalar()
-        heartbeat = None
+        heartbeat, beat_age = None, None
         if inspect(conn).has_table("scheduler_heartbeat"):
-            heartbeat = conn.execute(text("SELECT max(beat_at) FROM scheduler_heartbeat")).scalar()
+            heartbeat, beat_age = conn.execute(text(
+                "SELECT max(beat_at), extract(epoch FROM now() - max(beat_at)) "
+                "FROM scheduler_heartbeat")).one()
         datasets: list[dict[str, Any]] = []
         if inspect(conn).has_table("dataset_catalogue"):
             rows = conn.execute(text(
@@ -32,6 +38,9 @@ def service_status(database: Database, engine: Engine) -> dict[str, Any]:
         "migrated": current == head,
         "read_replicas": [describe_url(url) for url in database.replica_urls],
         "scheduler_last_heartbeat": heartbeat.isoformat() if heartbeat else None,
+        # No heartbeat for several intervals: no scheduler is running (nightly jobs won't).
+        "scheduler_running": beat_age is not None
+        and float(beat_age) <= MISSED_BEATS * heartbeat_seconds,
         "datasets": datasets,
         "datasets_loaded": sum(1 for d in datasets if (d.get("row_count") or 0) > 0),
     }

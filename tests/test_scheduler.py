@@ -116,3 +116,17 @@ def test_failed_job_is_retried_with_backoff(sched_engine) -> None:
         )).all()
     assert [(r.attempt, r.status) for r in runs] == [(1, "failed"), (2, "succeeded")]
     assert "source not ready" in runs[0].error
+
+
+def test_status_says_whether_a_scheduler_is_running(sched_engine) -> None:
+    from mdr.db.engine import Database
+    from mdr.status import service_status
+
+    database = Database(sched_engine.url.render_as_string(hide_password=False), embedded=False)
+    assert service_status(database, sched_engine)["scheduler_running"] is False  # never beat
+    run_locked(sched_engine, JobSpec("heartbeat", heartbeat, trigger=None))
+    assert service_status(database, sched_engine, heartbeat_seconds=60)["scheduler_running"]
+    with sched_engine.begin() as conn:  # the last beat was four intervals ago
+        conn.execute(text("UPDATE scheduler_heartbeat SET beat_at = now() - interval '4 minutes'"))
+    report = service_status(database, sched_engine, heartbeat_seconds=60)
+    assert report["scheduler_running"] is False and report["scheduler_last_heartbeat"]

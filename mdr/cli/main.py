@@ -220,7 +220,7 @@ def status(as_json: JsonOption = False) -> None:
     db = common.database(settings)
     engine = make_engine(db.url, "cli", pooled=False)
     try:
-        report = service_status(db, engine)
+        report = service_status(db, engine, settings.scheduler_heartbeat_seconds)
     finally:
         engine.dispose()
     if as_json:
@@ -232,7 +232,9 @@ def status(as_json: JsonOption = False) -> None:
     behind = "" if report["migrated"] else f"  [red]behind: head is {report['head']}[/]"
     table.add_row("schema revision", f"{report['revision'] or 'none'}{behind}")
     table.add_row("datasets loaded", f"{report['datasets_loaded']} of {len(report['datasets'])}")
-    table.add_row("scheduler heartbeat", report["scheduler_last_heartbeat"] or "never")
+    running = "running" if report["scheduler_running"] else "[red]not running[/]"
+    table.add_row("scheduler", f"{running} (last heartbeat "
+                  f"{report['scheduler_last_heartbeat'] or 'never'})")
     common.console.print(table)
 
 
