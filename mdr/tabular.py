@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import polars as pl
 
+from entities.vocabulary import normalise_label
 from mdr.errors import InvalidInput
 
 UTF8: Final = "utf-8"
@@ -78,3 +80,15 @@ def parquet_column_as_text(series: pl.Series, where: str, *,
             path=where,
             column=series.name,
         ) from None
+
+
+def unused_entries(mapping: Mapping[str, object] | None,
+                   source_columns: Sequence[str]) -> list[str]:
+    """Mapping keys that name no column of the source (as written, stripped or by
+    normalised name): usually a typo in the mapping file, which would otherwise
+    pass unnoticed while the column it meant goes unmapped."""
+    present = {c for column in source_columns for c in (column, column.strip())}
+    labels = {normalise_label(column) for column in source_columns}
+    return [key for key in (mapping or {})
+            if key not in present and key.strip() not in present
+            and normalise_label(key) not in labels]

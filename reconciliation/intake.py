@@ -41,7 +41,7 @@ import polars as pl
 
 from entities.spec import DatasetSpec
 from mdr.errors import InvalidInput
-from mdr.tabular import normalise_encoding, parquet_column_as_text
+from mdr.tabular import normalise_encoding, parquet_column_as_text, unused_entries
 from reconciliation.columns import ColumnMapping, map_columns
 from reconciliation.normalise import RAW_SUFFIX
 
@@ -63,6 +63,7 @@ class AgencyCopy:
     encoding: str | None  # "utf-8" or "cp949" for CSV, None for Parquet
     columns: ColumnMapping
     unparseable: dict[str, int] = field(default_factory=dict)  # field -> values that failed
+    unused_mapping: tuple[str, ...] = ()  # mapping entries naming no column of the copy
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -74,6 +75,7 @@ class AgencyCopy:
             "columns": dict(self.columns.mapped),
             "ignored": [c for c in self.columns.unmapped if self.columns.reasons[c] == _IGNORED],
             "fields_not_supplied": list(self.columns.missing),
+            "mapping_entries_unused": list(self.unused_mapping),
             "unparseable": dict(self.unparseable),
             "encoding": self.encoding,
         }
@@ -151,6 +153,7 @@ def read_agency_copy(
         sha256=sha256,
         encoding=used,
         columns=columns,
+        unused_mapping=tuple(unused_entries(mapping, raw.columns)),
     )
 
 
@@ -178,7 +181,8 @@ def check_parsed(copy: AgencyCopy, normalised: pl.DataFrame) -> AgencyCopy:
             path=copy.source,
             columns=refused,
         )
-    return AgencyCopy(copy.frame, copy.source, copy.sha256, copy.encoding, copy.columns, counts)
+    return AgencyCopy(copy.frame, copy.source, copy.sha256, copy.encoding, copy.columns, counts,
+                      copy.unused_mapping)
 
 
 def parse_scope(spec: DatasetSpec, items: Sequence[str] | None) -> dict[str, list[str]] | None:

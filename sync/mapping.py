@@ -39,6 +39,7 @@ import yaml
 from entities.spec import DatasetSpec
 from entities.vocabulary import normalise_label, terms_for_label
 from mdr.errors import InvalidInput
+from mdr.tabular import unused_entries
 
 IGNORE: Final = ""
 """Mapping target of a column listed under ``ignore:`` (no field name is empty)."""
@@ -59,6 +60,7 @@ class ColumnResolution:
     missing: tuple[str, ...]  # canonical fields absent from the source, in spec order
     unknown: tuple[str, ...]  # source columns matching nothing, in source order
     ignored: tuple[str, ...] = ()  # source columns the mapping's ``ignore`` drops
+    unused: tuple[str, ...] = ()  # mapping entries naming no source column
 
 
 def load_mapping(path: Path, *, spec: DatasetSpec | None = None) -> dict[str, str]:
@@ -132,7 +134,8 @@ def resolve_columns(
         claimed[target] = column
         rename[column] = target
     missing = tuple(name for name in spec.field_names if name not in claimed)
-    return ColumnResolution(rename, missing, tuple(unknown), tuple(ignored))
+    return ColumnResolution(rename, missing, tuple(unknown), tuple(ignored),
+                            tuple(unused_entries(mapping, source_columns)))
 
 
 def enforce_contract(

@@ -875,8 +875,12 @@ def sync_file(
     mapping = load_mapping(mapping_path, spec=spec) if mapping_path else None
     source = read_file(spec, path, encoding=encoding, mapping=mapping,
                        extra_allowed=(OP_COLUMN,) if mode == "delta" else ())
-    return apply_snapshot(
+    result = apply_snapshot(
         engine, dataset, source.frame, source=source.source, sha256=source.sha256,
         original=source.path, archive_dir=archive_dir, mode=mode, as_of=as_of,
         progress=progress, allow_mass_end=allow_mass_end,
     )
+    if source.unused_mapping:
+        result.warnings.append("mapping entries naming no column of the file (a typo?): "
+                               + ", ".join(source.unused_mapping))
+    return result

@@ -58,6 +58,7 @@ class SourceData:
     path: Path | None  # the original file, for archiving
     encoding: str | None  # "utf-8" or "cp949" for CSV, else None
     extra_columns: tuple[str, ...]  # source columns dropped by the mapping's ``ignore``
+    unused_mapping: tuple[str, ...] = ()  # mapping entries naming no source column
 
 
 def file_sha256(path: Path) -> str:
@@ -173,6 +174,7 @@ def read_postgres(
         path=None,
         encoding=None,
         extra_columns=resolution.ignored,
+        unused_mapping=resolution.unused,
     )
 
 
@@ -234,6 +236,7 @@ def _read_csv(
         path=path,
         encoding=encoding,
         extra_columns=resolution.ignored,
+        unused_mapping=resolution.unused,
     )
 
 
@@ -490,6 +493,7 @@ def _read_parquet(
         path=path,
         encoding=None,
         extra_columns=resolution.ignored,
+        unused_mapping=resolution.unused,
     )
 
 

@@ -167,6 +167,9 @@ def _print_run(r: dict[str, Any]) -> None:
     mapping = r["mapping"]
     if mapping["fields_not_supplied"]:
         out.print("not in the copy: " + ", ".join(mapping["fields_not_supplied"]))
+    if mapping.get("mapping_entries_unused"):  # runs stored before this have none
+        out.print("[yellow]mapping entries naming no column (a typo?):[/] "
+                  + ", ".join(mapping["mapping_entries_unused"]), highlight=False)
     if mapping["unparseable"]:
         out.print(
             "[yellow]unreadable values[/] (compared as missing): "

@@ -118,6 +118,7 @@ def _print_summary(r: dict[str, object]) -> None:
     if r["status"] == "duplicate":
         out.print(f"[yellow]Nothing to do:[/] this file was already applied as batch "
                   f"{r['duplicate_of']} (recorded as batch {r['batch_id']}).")
+        _print_warnings(r)
         return
     table = Table(title=f"Batch {r['batch_id']}: {r['dataset']} ({r['mode']}, as of {r['as_of']})")
     table.add_column("rows")
@@ -137,10 +138,14 @@ def _print_summary(r: dict[str, object]) -> None:
             out.print(f"  row {p['row_number']}{field}: {p['reason']}", highlight=False)
         which = "all of them" if len(problems) < quarantined else "them with values"
         out.print(f"See {which}: `mdr sync quarantine {r['batch_id']}`.")
+    _print_warnings(r)
+
+
+def _print_warnings(r: dict[str, object]) -> None:
     warnings = r.get("warnings") or []
     assert isinstance(warnings, list)
     for warning in warnings:
-        out.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        common.console.print(f"[yellow]warning:[/] {warning}", highlight=False)
 
 
 @app.command("history")

@@ -233,7 +233,13 @@ def test_explicit_mapping_file_maps_and_ignores_columns(
         "birth_date": "birth_date",
     }
     assert result.mapping["ignored"] == ["REMARKS"]
+    assert result.mapping["mapping_entries_unused"] == []
     assert result.outcomes["match"] > 0.9 * agency.height
+    # A typo in the mapping file is reported, not silently ignored.
+    mapping.write_text("columns:\n  ID_NO: rrn\n  FULL_NM: name\n  FULL_NAME_HJ: name_hanja\n"
+                       "ignore:\n  - REMARKS\n")
+    typo = reconcile_file(rec_db, "resident", copy, agency=AGENCY, mapping_path=mapping)
+    assert typo.mapping["mapping_entries_unused"] == ["FULL_NAME_HJ"]
 
 
 def test_a_copy_without_the_key_still_links_on_other_fields(

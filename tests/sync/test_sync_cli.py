@@ -222,3 +222,15 @@ def test_nightly_job_runs_the_datasets_checks_after_applying(master, tmp_path: P
     assert count(master, "SELECT count(*) FROM check_run WHERE triggered_by = 'after_sync'") == 1
     assert run_locked(master, spec)  # nothing new to sync: no checks either
     assert count(master, "SELECT count(*) FROM check_run WHERE triggered_by = 'after_sync'") == 1
+
+
+def test_a_mapping_entry_naming_no_column_is_a_warning(cli, master, tmp_path: Path) -> None:
+    snapshot = write_csv(tmp_path / "resident.csv", people(3))
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns:\n  성명: name\n  주민번호: rrn\n", encoding="utf-8")
+    result = run(cli, "resident", str(snapshot), "--mapping", str(mapping))
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    assert warnings == ["mapping entries naming no column of the file (a typo?): 성명, 주민번호"]
+    shown = cli.invoke(app, ["sync", "run", "resident", str(snapshot), "--mapping", str(mapping)])
+    assert "a typo?" in shown.stdout
