@@ -465,6 +465,21 @@ def reopen_item(conn: Connection, item_id: int, *, reason: str, steward: str) ->
         "UPDATE field_flag SET cleared_at = now(), cleared_by = :s WHERE cleared_at IS NULL "
         "AND reason LIKE '%(steward item ' || CAST(:i AS text) || ')' RETURNING field"),
         params).scalars().all()
+    if flags:
+        # Another standing master_wrong decision on the same field kept this flag rather
+        # than raise its own: it stays under investigation, now under that decision.
+        conn.execute(text(
+            "INSERT INTO field_flag (dataset, record_key, field, status, reason, raised_by) "
+            "SELECT DISTINCT ON (f) o.dataset, o.master_key, f, 'under_investigation', "
+            "o.resolution_reason || ' (steward item ' || o.item_id || ')', o.resolved_by "
+            "FROM steward_item o, unnest(CAST(:fields AS text[])) AS f "
+            "WHERE o.item_id <> :i AND o.dataset = :d AND o.master_key = :k "
+            "AND o.status = 'resolved' AND o.resolution = 'master_wrong' "
+            "AND (f = ANY(o.differing_fields) OR ((o.kind = 'master_only' "
+            "OR cardinality(o.differing_fields) = 0) AND f = :key_field)) "
+            "ORDER BY f, o.resolved_at DESC"),
+            params | {"fields": list(flags), "d": item["dataset"], "k": item["master_key"],
+                      "key_field": get_dataset(item["dataset"]).key})
     requests = conn.execute(text(
         "UPDATE reconciliation_request SET status = 'withdrawn' WHERE item_id = :i "
         "AND status = 'open' RETURNING request_id"), params).scalars().all()

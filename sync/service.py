@@ -53,7 +53,7 @@ from sqlalchemy import Connection, Engine, text
 from entities.catalogue import recount
 from entities.registry import get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
-from mdr.errors import Conflict, InvalidInput, MassEndRefused
+from mdr.errors import ConfigurationError, Conflict, InvalidInput, MassEndRefused
 from mdr.scheduler import advisory_key
 from mdr.timezone import today_in_korea
 
@@ -299,12 +299,7 @@ def apply_snapshot(
         raise InvalidInput(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
     if OP_COLUMN in frame.columns and mode != "delta":
         raise InvalidInput(f"the {OP_COLUMN} column is only allowed in delta mode")
-    as_of = as_of or today_in_korea()
-    latest = today_in_korea() + AS_OF_AHEAD
-    if not EARLIEST_AS_OF <= as_of <= latest:
-        raise InvalidInput(f"--as-of {as_of.isoformat()} is out of range: a batch's date lies "
-                           f"between {EARLIEST_AS_OF.isoformat()} and {latest.isoformat()} "
-                           "(ten years ahead)", as_of=as_of.isoformat())
+    as_of = check_as_of(as_of or today_in_korea())
     step = progress or (lambda _stage: None)
 
     with dataset_lock(engine, dataset) as ledger:
@@ -343,8 +338,9 @@ def apply_snapshot(
             return result
         ledger.commit()
 
-        archive_path = _archive(original, archive_dir, dataset, sha256)
+        archive_path = None
         try:
+            archive_path = _archive(original, archive_dir, dataset, sha256)
             with engine.connect() as conn, conn.begin():
                 _Apply(conn, spec, frame, result=result, mode=mode, as_of=as_of, step=step,
                        guard_mass_end=not allow_mass_end).run()
@@ -375,6 +371,16 @@ def apply_snapshot(
     return result
 
 
+def check_as_of(as_of: dt.date) -> dt.date:
+    """``as_of`` if a batch may carry it (see :data:`EARLIEST_AS_OF`, :data:`AS_OF_AHEAD`)."""
+    latest = today_in_korea() + AS_OF_AHEAD
+    if not EARLIEST_AS_OF <= as_of <= latest:
+        raise InvalidInput(f"--as-of {as_of.isoformat()} is out of range: a batch's date lies "
+                           f"between {EARLIEST_AS_OF.isoformat()} and {latest.isoformat()} "
+                           "(ten years ahead)", as_of=as_of.isoformat())
+    return as_of
+
+
 def _json(value: dict[str, Any]) -> str:
     import orjson
 
@@ -392,13 +398,18 @@ def _archive(original: Path | None, archive_dir: Path | None, dataset: str,
     if original is None or archive_dir is None or sha256 is None:
         return None
     target = archive_dir / dataset / f"{sha256}{''.join(original.suffixes[-2:])}"
-    # Originals hold personal data: readable by the service's user only.
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not target.exists():
-        partial = target.with_name(target.name + ".part")
-        shutil.copyfile(original, partial)
-        partial.chmod(0o600)
-        partial.replace(target)
+    try:
+        # Originals hold personal data: readable by the service's user only.
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not target.exists():
+            partial = target.with_name(target.name + ".part")
+            shutil.copyfile(original, partial)
+            partial.chmod(0o600)
+            partial.replace(target)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"invalid setting MDR_DATA_DIR: cannot keep the original in {target.parent} "
+            f"({exc.strerror or exc.__class__.__name__}); nothing was applied") from None
     return target
 
 
@@ -675,11 +686,16 @@ class _Apply:
                 f"SELECT c.{self.key} AS key, c.version_id, c.valid_from FROM {self.current} c "
                 f"WHERE c.{self.key} = ANY(ARRAY(SELECT {self.key} FROM sync_end))"
             )
+            # A key not in the current table may still be valid past this date: its end
+            # was announced ahead (then it is dated at that end).
+            later = (f"coalesce(n.valid_from, (SELECT max(v.valid_to) FROM {self.version} v "
+                     f"WHERE v.{self.key} = e.{self.key} AND v.superseded_at IS NULL "
+                     "AND v.valid_to > :as_of))")
             self._quarantine(
-                f"SELECT e.row_number, '{self.spec.key}', CASE WHEN n.key IS NULL THEN "
-                "'no live record with this key to end' ELSE 'the master holds a version of "
-                "this key dated ' || n.valid_from || ', later than this batch''s as-of "
-                "date: send the end with --as-of ' || n.valid_from || ' or later' END "
+                f"SELECT e.row_number, '{self.spec.key}', coalesce('the master holds a "
+                f"version of this key dated ' || {later} || ', later than this batch''s "
+                f"as-of date: send the end with --as-of ' || {later} || ' or later', "
+                "'no live record with this key to end') "
                 f"FROM sync_end e LEFT JOIN sync_ending n ON n.key = e.{self.key} "
                 "WHERE n.key IS NULL OR n.valid_from > :as_of")
             self.sql("DELETE FROM sync_ending WHERE valid_from > :as_of")

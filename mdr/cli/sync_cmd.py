@@ -13,6 +13,7 @@ from rich.table import Table
 
 from mdr.cli import common
 from mdr.db.engine import make_engine, unit_of_work
+from mdr.errors import InvalidInput
 
 app = typer.Typer(help="Load owning agencies' snapshots and deltas into the master.",
                   no_args_is_help=True)
@@ -33,10 +34,14 @@ class Mode(StrEnum):
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from sync.service import check_as_of
+
     try:
-        return dt.date.fromisoformat(value)
+        return check_as_of(dt.date.fromisoformat(value))
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    except InvalidInput as exc:
+        raise typer.BadParameter(exc.detail) from None
 
 
 @app.command("run")

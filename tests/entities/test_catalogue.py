@@ -111,6 +111,7 @@ def test_cli_usage_errors_with_json_print_one_document_too() -> None:
     env = clean_env(MDR_DATABASE_URL="postgresql://x@127.0.0.1:1/none")
     for args in (("sync", "run", "vehicle", "x.csv", "--mode", "bogus", "--json"),
                  ("sync", "run", "vehicle", "x.csv", "--encoding", "bogus", "--json"),
+                 ("sync", "run", "vehicle", "x.csv", "--as-of", "9999-12-31", "--json"),
                  ("sync", "run", "vehicle", "--json")):
         result = _mdr(*args, env=env)
         assert result.returncode == 2, result.stderr

@@ -353,3 +353,20 @@ def test_reversing_master_wrong_clears_its_flags_and_withdraws_its_request(
         reopen(rec_db, item_id)
     with pytest.raises(InvalidInput, match="reason"):
         reopen(rec_db, item_id, reason=" ")
+
+
+def test_reversing_one_of_two_decisions_keeps_the_field_under_investigation(
+    rec_db: Engine, snapshot: Snapshot, tmp_path: Path
+) -> None:
+    item_id, key = _difference(rec_db, snapshot, tmp_path)
+    reconcile_file(rec_db, "resident", tmp_path / "copy.csv", agency="OTHER")
+    (other,) = [i for i in items(rec_db, kind="match_with_differences") if i["agency"] == "OTHER"]
+    resolve(rec_db, item_id, action="master_wrong", reason="court ruling")
+    assert resolve(rec_db, other["item_id"], action="master_wrong", reason="same")["flags"] == []
+    assert reopen(rec_db, item_id)["flags_cleared"] == ["name"]
+    (flag,) = rows(rec_db, "SELECT * FROM field_flag WHERE cleared_at IS NULL")
+    assert (flag["record_key"], flag["field"]) == (key, "name")  # the other decision stands
+    assert flag["reason"].endswith(f"(steward item {other['item_id']})")
+    # and reversing that one too clears it
+    assert reopen(rec_db, other["item_id"])["flags_cleared"] == ["name"]
+    assert count(rec_db, "SELECT count(*) FROM field_flag WHERE cleared_at IS NULL") == 0

@@ -17,6 +17,7 @@ from mdr.quality.runner import run_checks
 from mdr.timezone import today_in_korea
 from reconciliation.service import reconcile_file
 from sync.jobs import recount_due
+from tests.sync.conftest import frame_of
 from tests.sync.test_apply import apply, residents, rows, scalar
 
 pytestmark = pytest.mark.db
@@ -130,3 +131,14 @@ def test_a_snapshot_leaving_out_a_key_with_a_later_version_does_not_end_it(
     assert result.ended == 0 and result.ends_withheld == 1
     assert "version dated after" in result.warnings[0]
     assert scalar(master, "SELECT count(*) FROM resident_today") == 20
+
+
+def test_a_delta_ending_a_key_whose_end_is_announced_names_that_date(
+        master, announced) -> None:
+    later = (today_in_korea() + dt.timedelta(days=30)).isoformat()
+    frame = frame_of("resident", [announced[1]]).with_columns(pl.Series("_op", ["end"]))
+    result = apply(master, [], sha="end-now", as_of=today_in_korea(), mode="delta", frame=frame)
+    assert result.quarantined == 1 and result.ended == 0
+    (kept,) = rows(master, "SELECT reason FROM sync_quarantine WHERE batch_id = :b",
+                   b=result.batch_id)
+    assert f"dated {later}" in kept["reason"] and "no live record" not in kept["reason"]

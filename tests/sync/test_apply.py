@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from entities.registry import get_dataset
-from mdr.errors import InvalidInput, MassEndRefused
+from mdr.errors import ConfigurationError, InvalidInput, MassEndRefused
 from mdr.scheduler import advisory_key
 from sync.service import SyncAlreadyRunning, apply_snapshot, source_row_hash
 from tests.factories import make
@@ -384,3 +384,16 @@ def test_an_absurd_as_of_date_is_refused(master, as_of) -> None:
     with pytest.raises(InvalidInput, match="out of range"):
         apply(master, residents(2), sha="x", as_of=as_of)
     assert scalar(master, "SELECT count(*) FROM sync_batch") == 0
+
+
+def test_an_archive_that_cannot_be_written_fails_the_batch_naming_the_setting(
+        master, tmp_path) -> None:
+    original = tmp_path / "resident.csv"
+    original.write_text("x")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    with pytest.raises(ConfigurationError, match="MDR_DATA_DIR"):
+        apply_snapshot(master, "resident", frame_of("resident", residents(2)), source="test",
+                       sha256="s", original=original, archive_dir=blocked / "archive")
+    assert rows(master, "SELECT status FROM sync_batch") == [{"status": "failed"}]
+    assert scalar(master, "SELECT count(*) FROM resident") == 0
