@@ -719,18 +719,18 @@ class _Apply:
         later version's history: the row is quarantined, saying which date to send
         it with, rather than stored under a date it does not carry.
         """
-        # Versions reach past a batch's date only when a batch dated later was applied.
-        if not self.sql("SELECT EXISTS (SELECT 1 FROM sync_batch WHERE dataset = :d "
-                        "AND status = 'applied' AND as_of > :as_of)").scalar():
-            return
         # A key not live now but valid past this date (its end was announced ahead).
-        self.sql(
-            "UPDATE sync_plan p SET kind = 'precedes', latest_valid_from = v.until "
-            f"FROM (SELECT {self.key} AS key, max(valid_to) AS until FROM {self.version} "
-            f"WHERE {self.key} = ANY(ARRAY(SELECT key FROM sync_plan WHERE kind = 'created')) "
-            f"AND superseded_at IS NULL AND valid_to > :as_of GROUP BY {self.key}) v "
-            "WHERE p.kind = 'created' AND v.key = p.key"
-        )
+        # Versions reach past a batch's date only when a batch dated later was applied:
+        # without one, the new keys are not looked up.
+        if self.sql("SELECT EXISTS (SELECT 1 FROM sync_batch WHERE dataset = :d "
+                    "AND status = 'applied' AND as_of > :as_of)").scalar():
+            self.sql(
+                "UPDATE sync_plan p SET kind = 'precedes', latest_valid_from = v.until "
+                f"FROM (SELECT {self.key} AS key, max(valid_to) AS until FROM {self.version} "
+                f"WHERE {self.key} = ANY(ARRAY(SELECT key FROM sync_plan "
+                f"WHERE kind = 'created')) AND superseded_at IS NULL AND valid_to > :as_of "
+                f"GROUP BY {self.key}) v WHERE p.kind = 'created' AND v.key = p.key"
+            )
         fields_in = ", ".join(f"i.{name}" for name in self.fields)
         fields_ver = ", ".join(f"v.{name}" for name in self.fields)
         self.sql(
