@@ -391,9 +391,9 @@ def resolve_item(
         raise InvalidInput(f"unknown action {action!r}; use one of: {', '.join(ACTIONS)}")
     reason, steward = (reason or "").strip(), (steward or "").strip()
     if not reason:
-        raise InvalidInput("give the reason for the decision (--reason)")
+        raise InvalidInput("give the reason for the decision")
     if not steward:
-        raise InvalidInput("say who decides (--steward)")
+        raise InvalidInput("say who decides")
     if master_key is not None and action != "wrong_link":
         raise InvalidInput("a master key is given only with wrong_link (to relink by hand)")
     item = _item(conn, item_id, lock=True)
@@ -447,9 +447,9 @@ def reopen_item(conn: Connection, item_id: int, *, reason: str, steward: str) ->
     """
     reason, steward = (reason or "").strip(), (steward or "").strip()
     if not reason:
-        raise InvalidInput("give the reason for reopening (--reason)")
+        raise InvalidInput("give the reason for reopening")
     if not steward:
-        raise InvalidInput("say who decides (--steward)")
+        raise InvalidInput("say who decides")
     item = _item(conn, item_id, lock=True)
     if item["status"] != "resolved":
         raise InvalidInput(f"work item {item_id} is open: there is no decision to reverse")

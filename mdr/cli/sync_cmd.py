@@ -194,8 +194,9 @@ def quarantine_command(
         common.print_json(report)
         return
     table = Table(title=f"Batch {batch} ({report['dataset']}): "
-                        f"{report['rows_quarantined']:,} rows quarantined")
-    for column in ("row", "key", "field", "value", "reason"):
+                        f"{report['rows_quarantined']:,} rows quarantined",
+                  caption="data row: counted from 0, the header not counted")
+    for column in ("data row", "key", "field", "value", "reason"):
         table.add_column(column)
     for p in report["problems"]:
         table.add_row(str(p["row_number"]), p["key"] or "", p["field"] or "", p["value"] or "",
