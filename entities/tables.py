@@ -29,7 +29,7 @@ Unresolved references are what the referential integrity checks report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -192,14 +192,15 @@ for _spec in DATASETS.values():
     current_tables[_spec.name] = build_current_table(_spec, version_tables[_spec.name])
 
 
-def today_view_sql(spec: DatasetSpec) -> str:
-    """``CREATE VIEW`` of the dataset's records valid today.
+def today_view_sql(spec: DatasetSpec, fields: Sequence[str] | None = None) -> str:
+    """``CREATE VIEW`` of the dataset's records valid today, with ``fields`` (default:
+    the spec's; a migration passes the columns the tables have at that revision).
 
     The second part runs only while an applied batch of the dataset is dated after
     today: one probe of ``ix_sync_batch_dataset_applied_as_of``, evaluated once per
     statement, so otherwise the view costs a filter on the current table.
     """
-    columns = ", ".join(f'"{name}"' for name in spec.field_names)
+    columns = ", ".join(f'"{name}"' for name in (fields or spec.field_names))
     columns += ", version_id, valid_from, recorded_at, batch_id, row_hash"
     today = TODAY_IN_KOREA_SQL
     return (

@@ -13,6 +13,7 @@ Create Date: 2026-11-27
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 from entities.registry import DATASETS
@@ -25,8 +26,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # The fields as the tables have them at this revision (reflected), not as the specs
+    # may later have them: a later spec change cannot break this migration.
+    inspector = sa.inspect(op.get_bind())
     for spec in DATASETS.values():
-        op.execute(today_view_sql(spec))
+        present = {c["name"] for c in inspector.get_columns(spec.current_table)}
+        op.execute(today_view_sql(spec, [f for f in spec.field_names if f in present]))
 
 
 def downgrade() -> None:
