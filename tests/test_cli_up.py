@@ -43,7 +43,12 @@ def _wait_ready(proc: subprocess.Popen[str], port: int, timeout: float = 30) -> 
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    proc.kill()
+    # SIGTERM, so the embedded server it started stops too (SIGKILL would orphan it).
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
     raise AssertionError(f"not ready in {timeout}s: {proc.communicate()[1][-2000:]}")
 
 
