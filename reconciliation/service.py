@@ -47,6 +47,7 @@ from sqlalchemy import Connection, Engine, text
 
 from entities.registry import get_dataset
 from entities.spec import Comparator, DatasetSpec, FieldSpec
+from entities.tables import ANNOUNCED_SQL
 from mdr.errors import InvalidInput, MdrError, NotFound
 from mdr.scheduler import advisory_key
 from mdr.tabular import normalise_encoding
@@ -605,13 +606,17 @@ def _load_master(
     agency: pl.DataFrame,
     links: Sequence[ManualLink],
 ) -> pl.DataFrame:
-    """The current table as text, via COPY; ``__in_scope`` marks records in the scope."""
+    """The records valid today as text, via COPY; ``__in_scope`` marks records in the
+    scope. The today view only while the dataset has announced changes: otherwise
+    the current table is the same rows, read about twice as fast."""
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
         columns = ", ".join(f"c.{_q(f.name)}::text AS {_q(f.name)}" for f in spec.fields)
         key = _q(spec.key)
-        table = _q(spec.today_view)
+        cursor.execute(ANNOUNCED_SQL)
+        announced = {name for (name,) in cursor.fetchall()}
+        table = _q(spec.today_view if spec.name in announced else spec.current_table)
         if not scope:
             query = f"SELECT {columns}, true AS {_IN_SCOPE} FROM {table} c"
         else:
