@@ -463,15 +463,15 @@ def reopen_item(conn: Connection, item_id: int, *, reason: str, steward: str) ->
         "RETURNING link_id"), params).scalars().all()
     flags = conn.execute(text(
         "UPDATE field_flag SET cleared_at = now(), cleared_by = :s WHERE cleared_at IS NULL "
-        "AND reason LIKE '%(steward item ' || CAST(:i AS text) || ')' RETURNING field"),
-        params).scalars().all()
+        "AND reason LIKE '%' || :tag RETURNING field"),
+        params | {"tag": _flag_tag(item_id)}).scalars().all()
     if flags:
         # Another standing master_wrong decision on the same field kept this flag rather
         # than raise its own: it stays under investigation, now under that decision.
         conn.execute(text(
             "INSERT INTO field_flag (dataset, record_key, field, status, reason, raised_by) "
             "SELECT DISTINCT ON (f) o.dataset, o.master_key, f, 'under_investigation', "
-            "o.resolution_reason || ' (steward item ' || o.item_id || ')', o.resolved_by "
+            f"o.resolution_reason || {_flag_tag_sql('o.item_id')}, o.resolved_by "
             "FROM steward_item o, unnest(CAST(:fields AS text[])) AS f "
             "WHERE o.item_id <> :i AND o.dataset = :d AND o.master_key = :k "
             "AND o.status = 'resolved' AND o.resolution = 'master_wrong' "
@@ -525,6 +525,16 @@ def _request(
     )
 
 
+def _flag_tag(item_id: int) -> str:
+    """Ends a flag's reason: the decision that raised it (reversing it clears the flag)."""
+    return f" (steward item {item_id})"
+
+
+def _flag_tag_sql(item_id: str) -> str:
+    """:func:`_flag_tag` of the SQL expression ``item_id``."""
+    return f"' (steward item ' || {item_id} || ')'"
+
+
 def _flag(
     conn: Connection, spec: DatasetSpec, item: Mapping[str, Any], reason: str, steward: str
 ) -> list[str]:
@@ -547,7 +557,7 @@ def _flag(
                 "d": spec.name,
                 "k": item["master_key"],
                 "f": fields,
-                "why": f"{reason} (steward item {item['item_id']})",
+                "why": reason + _flag_tag(item["item_id"]),
                 "s": steward,
             },
         )

@@ -24,6 +24,7 @@ from entities.catalogue import recount
 from entities.registry import DATASETS
 from mdr.scheduler import JobSpec
 from mdr.settings import Settings
+from mdr.timezone import TODAY_IN_KOREA_SQL
 from sync.models import sync_batch
 from sync.service import sync_file
 from sync.sources import file_sha256
@@ -70,7 +71,7 @@ def recount_due(session: Session) -> dict[str, Any]:
     due = session.execute(text(
         "SELECT DISTINCT dataset FROM sync_batch WHERE status = 'applied' "
         "AND as_of > (started_at AT TIME ZONE 'Asia/Seoul')::date "
-        "AND as_of <= (now() AT TIME ZONE 'Asia/Seoul')::date ORDER BY dataset"
+        f"AND as_of <= {TODAY_IN_KOREA_SQL} ORDER BY dataset"
     )).scalars().all()
     return {"recounted": {dataset: recount(session, dataset) for dataset in due}}
 

@@ -755,27 +755,18 @@ class _Apply:
         after the batch."""
         unreadable = int(self.sql(
             "SELECT count(*) FROM sync_checked WHERE key_bad").scalar_one())
-        later = int(self.sql(
-            f"SELECT count(*) FROM sync_ending e JOIN {self.current} c "
-            f"ON c.{self.key} = e.key WHERE c.valid_from > :as_of").scalar_one())
         if unreadable:
-            held = int(self.sql("SELECT count(*) FROM sync_ending").scalar_one())
-            self.sql("TRUNCATE sync_ending")
-            if held:
-                self.result.warnings.append(
-                    f"{held:,} live records this snapshot leaves out were not ended: "
-                    f"{unreadable:,} of its rows have a {self.spec.key} that cannot be read "
-                    "(see the quarantine); send the snapshot again with them fixed")
-        elif later:
-            self.sql(
-                f"DELETE FROM sync_ending e USING {self.current} c "
-                f"WHERE c.{self.key} = e.key AND c.valid_from > :as_of")
-            held = later
-            self.result.warnings.append(
-                f"{later:,} live records this snapshot leaves out were not ended: each has "
-                "a version dated after this batch's as-of date")
+            held = self.sql("DELETE FROM sync_ending").rowcount
+            why = (f"{unreadable:,} of its rows have a {self.spec.key} that cannot be read "
+                   "(see the quarantine); send the snapshot again with them fixed")
         else:
-            held = 0
+            held = self.sql(
+                f"DELETE FROM sync_ending e USING {self.current} c "
+                f"WHERE c.{self.key} = e.key AND c.valid_from > :as_of").rowcount
+            why = "each has a version dated after this batch's as-of date"
+        if held:
+            self.result.warnings.append(
+                f"{held:,} live records this snapshot leaves out were not ended: {why}")
         self.result.ends_withheld = held
 
     def _quarantine(self, rows_sql: str) -> None:

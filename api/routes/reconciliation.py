@@ -291,6 +291,11 @@ class ResolveBody(BaseModel):
     )
 
 
+class ReopenBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 @router.get("/v1/steward/items", tags=["steward"], summary="The steward inbox, a page at a time")
 def list_items(
     dataset: str | None = Query(default=None),
@@ -353,11 +358,6 @@ def resolve_item(
         steward=steward,
         master_key=body.master_key,
     )
-
-
-class ReopenBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1, max_length=2000)
 
 
 @router.post(

@@ -64,11 +64,12 @@ from entities.registry import DATASETS, get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
 from entities.tables import live_table
 from mdr.errors import NotFound
+from mdr.timezone import TODAY_IN_KOREA_SQL
 
 SAMPLE_LIMIT = 50
 """Most failing keys a rule brings out of the database (DESIGN.md section 7)."""
 
-TODAY = "(now() AT TIME ZONE 'Asia/Seoul')::date"
+TODAY = TODAY_IN_KOREA_SQL
 """Today in Korea, the calendar every date of the master data is in."""
 
 RRN_REFORM_BIRTHS = "201005"
