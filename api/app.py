@@ -79,8 +79,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Key lookups and the access log have connections of their own, one per lane,
         # opened on first use; reads never wait behind commits.
         # A connect that cannot succeed fails its requests in seconds, not asyncpg's 60.
+        # On the primary, lookups commit their access-log rows with the read itself.
         reader = KeyReader(partial(asyncpg.connect, read_url, timeout=CONNECT_TIMEOUT_SECONDS,
-                                   server_settings=SERVER_SETTINGS), settings.lookup_readers)
+                                   server_settings=SERVER_SETTINGS), settings.lookup_readers,
+                           logs_access=not database.replica_urls)
         audit = AuditWriter(partial(asyncpg.connect, database.url,
                                     timeout=CONNECT_TIMEOUT_SECONDS,
                                     server_settings={"application_name": "mdr-api-audit"}),

@@ -160,6 +160,9 @@ class _Queries:
         self.key = key
         self.key_position = spec.field_names.index(spec.key)
         self.identifiers = [f.name for f in spec.fields if f.pii is PII.UNIQUE_IDENTIFIER]
+        # The data subjects of a record are known from its key alone: the person it is
+        # keyed by (a resident), or none (no field names a person).
+        self.subjects_in_key = self.identifiers in ([], [spec.key])
 
 
 def _cast(spec: DatasetSpec, field: str) -> str:
@@ -325,24 +328,39 @@ class RecordService:
 
     def audit_entries(self, ctx: ReadContext, auth: Authorized,
                       rows: list[Any]) -> list[AuditEntry]:
-        now = dt.datetime.now(dt.UTC)
-        spec, principal = auth.spec, ctx.principal
+        spec = auth.spec
         identifiers = self.queries(spec).identifiers
-        keyed_by_identifier_only = identifiers == [spec.key]
-        entries = []
+        if self.queries(spec).subjects_in_key:
+            return self.key_audit_entries(ctx, auth, [str(row[spec.key]) for row in rows])
+        now, entries = dt.datetime.now(dt.UTC), []
         for row in rows:
             key = str(row[spec.key])
             key_hash = self.hash_identifier(key)
-            if keyed_by_identifier_only:  # a resident: the key is the person
-                subject_hashes: tuple[str, ...] = (key_hash,)
-            else:
-                subjects = {str(v) for f in identifiers if (v := row[f]) is not None}
-                subject_hashes = tuple(sorted(
-                    key_hash if v == key else self.hash_identifier(v) for v in subjects))
-            entries.append(AuditEntry(now, principal.agency_code, principal.key_id, spec.name,
-                                      key, key_hash, subject_hashes, auth.fields, ctx.purpose,
-                                      ctx.request_id, ctx.route))
+            subjects = {str(v) for f in identifiers if (v := row[f]) is not None}
+            subject_hashes = tuple(sorted(
+                key_hash if v == key else self.hash_identifier(v) for v in subjects))
+            entries.append(self._entry(ctx, auth, now, key, key_hash=key_hash,
+                                       subject_hashes=subject_hashes))
         return entries
+
+    def key_audit_entries(self, ctx: ReadContext, auth: Authorized,
+                          keys: list[str]) -> list[AuditEntry]:
+        """The rows for records of a dataset whose data subjects follow from the key
+        (:attr:`_Queries.subjects_in_key`): known before the records are read."""
+        now, names_person = dt.datetime.now(dt.UTC), bool(self.queries(auth.spec).identifiers)
+        entries = []
+        for key in keys:
+            key_hash = self.hash_identifier(key)
+            entries.append(self._entry(ctx, auth, now, key, key_hash=key_hash,
+                                       subject_hashes=(key_hash,) if names_person else ()))
+        return entries
+
+    @staticmethod
+    def _entry(ctx: ReadContext, auth: Authorized, now: dt.datetime, key: str, *,
+               key_hash: str, subject_hashes: tuple[str, ...]) -> AuditEntry:
+        return AuditEntry(now, ctx.principal.agency_code, ctx.principal.key_id, auth.spec.name,
+                          key, key_hash, subject_hashes, auth.fields, ctx.purpose,
+                          ctx.request_id, ctx.route)
 
     # -- reads ----------------------------------------------------------------------
     async def fetch_keys(self, auth: Authorized, keys: list[str], valid_at: dt.date | None,
@@ -358,14 +376,26 @@ class RecordService:
                      valid_at: dt.date | None, recorded_at: dt.datetime | None) -> dict[str, Any]:
         canonical = [normalise_key(auth.spec, k) for k in keys]
         wanted = list({k for k in canonical if k is not None})
-        found = await self.fetch_keys(auth, wanted, valid_at, recorded_at) if wanted else {}
+        q = self.queries(auth.spec)
+        logged_by_reader = valid_at is None and recorded_at is None and q.subjects_in_key \
+            and self.reader.logs_access and bool(wanted)
+        if logged_by_reader:
+            # The access-log rows are known before the read: the reader commits them with it.
+            found = await self.reader.read(
+                q.current, q.key_position, wanted, q.current_pending,
+                log=self.key_audit_entries(ctx, auth, [k for k in canonical if k is not None]))
+        else:
+            found = await self.fetch_keys(auth, wanted, valid_at, recorded_at) if wanted else {}
         rows = [found.get(key) if key is not None else None for key in canonical]
         served = [row for row in rows if row is not None]
-        committed = self.audit.submit(self.audit_entries(ctx, auth, served))
-        await asyncio.sleep(0)  # the writer sends the rows; shape the answer meanwhile
+        committed = None if logged_by_reader else \
+            self.audit.submit(self.audit_entries(ctx, auth, served))
+        if committed is not None:
+            await asyncio.sleep(0)  # the writer sends the rows; shape the answer meanwhile
         records = [self.shape(auth, row, self._open_flags(row)) for row in served]
         not_found = [raw for raw, row in zip(keys, rows, strict=True) if row is None]
-        await committed  # nothing is answered before its access is logged
+        if committed is not None:
+            await committed  # nothing is answered before its access is logged
         return {"records": records, "not_found": not_found}
 
     async def get_one(self, ctx: ReadContext, auth: Authorized, key: str,

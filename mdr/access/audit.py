@@ -21,10 +21,11 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
 
+import orjson
 from sqlalchemy import Connection, text
 
 from mdr.db.held_connection import HeldConnection, Lanes
@@ -37,18 +38,34 @@ COLUMNS = (
     "accessed_at", "agency_code", "key_id", "dataset", "record_key", "record_key_hash",
     "subject_hashes", "fields", "purpose", "request_id", "route", "prev_hash", "row_hash",
 )
-# One round trip and one implicit transaction per batch. Arrays of arrays cannot be
-# unnested, so the two array columns travel as comma-joined text (hex hashes and
-# field names hold no commas).
-INSERT_SQL = (
-    "INSERT INTO access_log (chain_id, accessed_at, agency_code, key_id, dataset, record_key, "
-    "record_key_hash, subject_hashes, fields, purpose, request_id, route, prev_hash, row_hash) "
-    "SELECT $1::int, a, ag, k, d, rk, rkh, string_to_array(sh, ','), string_to_array(f, ','), "
-    "p, r, rt, ph, h FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], "
-    "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
-    "$13::text[], $14::text[]) WITH ORDINALITY "
-    "AS t(a, ag, k, d, rk, rkh, sh, f, p, r, rt, ph, h, n) ORDER BY n"  # ids in chain order
-)
+
+
+def insert_sql(first: int = 1, where: str = "") -> str:
+    """INSERT of a batch of chained rows, kept only ``where`` a condition holds; its
+    parameters from ``first`` are those of :meth:`Chain.link`: the chain id, the
+    requests and the rows as JSON texts, and the head the rows follow.
+
+    One round trip and one implicit transaction per batch. What a request's rows share
+    (agency, purpose, fields, ...) travels once per request. A parameter per column
+    cost the worker about 1.5 microseconds to encode per statement, and JSON with every
+    column in every row cost PostgreSQL 7 ms to parse per 1,000 rows; this form, 2 ms
+    (bench/api).
+    """
+    chain, requests, rows, head = (f"${first + i}" for i in range(4))
+    return (
+        "INSERT INTO access_log (chain_id, accessed_at, agency_code, key_id, dataset, "
+        "record_key, record_key_hash, subject_hashes, fields, purpose, request_id, route, "
+        f"prev_hash, row_hash) SELECT {chain}::int, q.a, q.ag, q.k, q.d, e.rk, e.rkh, e.sh, "
+        f"q.f, q.p, q.r, q.rt, coalesce(lag(e.h) OVER (ORDER BY e.n), {head}::text), e.h "
+        f"FROM ROWS FROM (json_to_recordset({rows}::json) AS (i int, rk text, rkh text, "
+        "sh text[], h text)) WITH ORDINALITY AS e(i, rk, rkh, sh, h, n) "
+        f"JOIN ROWS FROM (json_to_recordset({requests}::json) AS (a timestamptz, ag text, "
+        "k text, d text, f text[], p text, r text, rt text)) WITH ORDINALITY "
+        f"AS q(a, ag, k, d, f, p, r, rt, i) ON q.i = e.i {where} ORDER BY e.n"
+    )  # ORDER BY: ids in chain order
+
+
+INSERT_SQL = insert_sql()
 OPEN_CHAIN_SQL = "INSERT INTO access_log_chain (host, pid) VALUES ($1, $2) RETURNING chain_id"
 
 
@@ -70,14 +87,22 @@ def _canonical(entry: AuditEntry | dict[str, Any], chain_id: int) -> str:
     values = entry if isinstance(entry, AuditEntry) else [entry[k] for k in AuditEntry._fields]
     (at, agency_code, key_id, dataset, record_key, record_key_hash, subject_hashes, fields,
      purpose, request_id, route) = values
-    parts = [
-        at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        agency_code, key_id, dataset, record_key, record_key_hash, ",".join(subject_hashes),
-        ",".join(fields), purpose, request_id, route,
-    ]
+    before, after = _request_parts(AuditEntry(at, agency_code, key_id, dataset, "", "", (),
+                                              fields, purpose, request_id, route), chain_id)
+    return f"{before}{record_key}|{record_key_hash}|{','.join(subject_hashes)}{after}"
+
+
+def _request_parts(entry: AuditEntry, chain_id: int) -> tuple[str, str]:
+    """What a row's canonical text holds before and after its own record (key, key hash,
+    subjects): the same for every row of a request."""
+    before = [entry.accessed_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+              entry.agency_code, entry.key_id, entry.dataset]
     # The chain id is part of the content, so a row cannot be moved to another chain;
     # chain 0 keeps the form its rows were hashed with.
-    return "|".join(parts if chain_id == LEGACY_CHAIN else [str(chain_id), *parts])
+    if chain_id != LEGACY_CHAIN:
+        before.insert(0, str(chain_id))
+    after = [",".join(entry.fields), entry.purpose, entry.request_id, entry.route]
+    return "|".join(before) + "|", "|" + "|".join(after)
 
 
 def chain_hash(prev_hash: str, entry: AuditEntry | dict[str, Any],
@@ -86,12 +111,58 @@ def chain_hash(prev_hash: str, entry: AuditEntry | dict[str, Any],
 
 
 @dataclass
-class _Lane:
-    """One writer: its connection, and the head of its chain."""
+class Chain:
+    """A writer's hash chain (a row of ``access_log_chain``). Its writer is its only
+    writer and commits one batch at a time, so it chains rows in memory with no lock
+    and no read of the last hash."""
 
-    connection: HeldConnection
     chain_id: int | None = None
     head: str = GENESIS
+
+    async def open(self, conn: Any) -> None:
+        """Start a chain on first use, and after :meth:`break_off`."""
+        if self.chain_id is None:
+            self.chain_id = int(await conn.fetchval(
+                OPEN_CHAIN_SQL, socket.gethostname(), os.getpid()))
+            self.head = GENESIS
+
+    def link(self, entries: list[AuditEntry]) -> tuple[list[Any], str]:
+        """The parameters of :func:`insert_sql` for ``entries`` after the head, and the
+        head once they are committed (the caller moves :attr:`head` then)."""
+        chain_id, head = self.chain_id, self.head
+        assert chain_id is not None, "open the chain first"
+        requests: dict[tuple[Any, ...], tuple[int, str, str]] = {}
+        request_rows, rows, first = [], [], head
+        for entry in entries:
+            shared = (entry.accessed_at, entry.agency_code, entry.key_id, entry.dataset,
+                      entry.fields, entry.purpose, entry.request_id, entry.route)
+            request = requests.get(shared)
+            if request is None:  # the canonical text's parts around the record, once
+                request = requests[shared] = (len(requests) + 1,
+                                              *_request_parts(entry, chain_id))
+                request_rows.append(dict(zip(("a", "ag", "k", "d", "f", "p", "r", "rt"),
+                                             shared, strict=True)))
+            number, before, after = request
+            head = hashlib.sha256(
+                f"{head}\n{before}{entry.record_key}|{entry.record_key_hash}|"
+                f"{','.join(entry.subject_hashes)}{after}".encode()).hexdigest()
+            rows.append({"i": number, "rk": entry.record_key, "rkh": entry.record_key_hash,
+                         "sh": entry.subject_hashes, "h": head})
+        return [chain_id, orjson.dumps(request_rows).decode(), orjson.dumps(rows).decode(),
+                first], head
+
+    def break_off(self) -> None:
+        """After a failed write, whether it committed is unknown: go on in a fresh chain
+        rather than risk one whose head is not what this process thinks it is."""
+        self.chain_id, self.head = None, GENESIS
+
+
+@dataclass
+class _Lane:
+    """One writer: its connection, and its chain."""
+
+    connection: HeldConnection
+    chain: Chain = field(default_factory=Chain)
 
 
 class AuditWriter:
@@ -140,9 +211,7 @@ class AuditWriter:
             await self._write(lane, [entry for entries, _ in batch for entry in entries])
         except Exception as exc:
             log.exception("access log write failed; the requests are refused")
-            # Whether the commit happened is unknown: continue in a fresh chain rather
-            # than risk a chain whose head is not what this process thinks it is.
-            lane.chain_id, lane.head = None, GENESIS
+            lane.chain.break_off()
             lane.connection.discard()
             for _, future in batch:
                 if not future.done():
@@ -154,22 +223,10 @@ class AuditWriter:
 
     async def _write(self, lane: _Lane, entries: list[AuditEntry]) -> None:
         conn = await lane.connection.get()
-        if lane.chain_id is None:
-            lane.chain_id = int(await conn.fetchval(
-                OPEN_CHAIN_SQL, socket.gethostname(), os.getpid()))
-            lane.head = GENESIS
-        chain_id, head = lane.chain_id, lane.head
-        prev_hashes, row_hashes = [], []
-        for entry in entries:
-            prev_hashes.append(head)
-            head = chain_hash(head, entry, chain_id)
-            row_hashes.append(head)
-        columns = zip(*[(
-            e.accessed_at, e.agency_code, e.key_id, e.dataset, e.record_key,
-            e.record_key_hash, ",".join(e.subject_hashes), ",".join(e.fields), e.purpose,
-            e.request_id, e.route) for e in entries], strict=True)
-        await conn.execute(INSERT_SQL, chain_id, *map(list, columns), prev_hashes, row_hashes)
-        lane.head = head
+        await lane.chain.open(conn)
+        args, head = lane.chain.link(entries)
+        await conn.execute(INSERT_SQL, *args)
+        lane.chain.head = head
         self.rows_written += len(entries)
         self.commits += 1
 

@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -13,11 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from api.app import create_app
 from api.key_reader import SERVER_SETTINGS, KeyReader
 from api.records_service import _Queries
 from entities.registry import get_dataset
-from tests.api.conftest import audit_rows, new_key, store
-from tests.api.test_audit_writer import terminate_backends
+from mdr.access.audit import AuditEntry, verify_chain
+from mdr.db.engine import Database
+from tests.api.conftest import api_settings, audit_rows, new_key, store
+from tests.api.test_audit_writer import entry, rows_of, terminate_backends
 from tests.factories import make
 
 pytestmark = pytest.mark.db
@@ -25,10 +29,10 @@ pytestmark = pytest.mark.db
 LOOKUP = "/v1/datasets/{}/records:lookup"
 
 
-async def _with_reader(url: str, lanes: int, work: Any,
-                       name: str = "mdr-test-lookup") -> KeyReader:
+async def _with_reader(url: str, lanes: int, work: Any, name: str = "mdr-test-lookup", *,
+                       logs_access: bool = False) -> KeyReader:
     reader = KeyReader(partial(asyncpg.connect, url, server_settings={
-        **SERVER_SETTINGS, "application_name": name}), lanes)
+        **SERVER_SETTINGS, "application_name": name}), lanes, logs_access=logs_access)
     try:
         await work(reader)
     finally:
@@ -98,7 +102,7 @@ def test_a_connection_lost_mid_read_fails_that_read_and_the_next_gets_a_new_one(
 
 def test_lookup_connections_plan_once(api_url: str) -> None:
     async def work(reader: KeyReader) -> None:
-        conn = await reader._lanes.all[0].get()
+        conn = await reader._lanes.all[0].connection.get()
         assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
 
     asyncio.run(_with_reader(api_url, 1, work))
@@ -128,3 +132,135 @@ def test_concurrent_lookups_with_different_grants_get_only_their_fields(
             assert set(record["data"]) == ({"name"} if i % 2 else
                                            set(get_dataset("resident").field_names))
     assert len(audit_rows(api_db, narrow_id)) == len(audit_rows(api_db, wide_id)) == 40
+
+
+# -- reads that commit their access-log rows -----------------------------------------------
+# Stand-ins for a dataset's statements: keys starting with "live" are in the current
+# table, keys starting with "later" only among the versions its misses are read from.
+CURRENT = "SELECT k FROM unnest($1::text[]) AS k WHERE k LIKE 'live%'"
+MISSES = "SELECT k FROM unnest($1::text[]) AS k WHERE k LIKE 'later%'"
+
+
+def _entries(request_id: str, keys: list[str]) -> list[AuditEntry]:
+    return [entry(request_id)._replace(record_key=key) for key in keys]
+
+
+def _logged(url: str, work: Any) -> KeyReader:
+    return asyncio.run(_with_reader(url, 1, work, "mdr-test-logged-lookup", logs_access=True))
+
+
+def _assert_one_chain(engine: Engine, rows: list[dict[str, Any]]) -> None:
+    """The rows follow each other in the lane's own chain, and every chain verifies."""
+    assert len({r["chain_id"] for r in rows}) == 1
+    assert [r["prev_hash"] for r in rows[1:]] == [r["row_hash"] for r in rows[:-1]]
+    with engine.connect() as conn:
+        assert verify_chain(conn)["ok"]
+
+
+def test_reads_of_found_keys_commit_their_access_log_rows_in_the_same_statement(
+        api_url: str, api_db: Engine) -> None:
+    prefix = uuid.uuid4().hex
+    asked = {f"{prefix}-{i}": [f"live-{prefix}-{i}", f"live-{prefix}-{i % 3}"] for i in range(12)}
+
+    async def burst(reader: KeyReader) -> None:
+        found = await asyncio.gather(*(
+            reader.read(CURRENT, 0, list(dict.fromkeys(keys)), MISSES,
+                        log=_entries(request_id, keys))
+            for request_id, keys in asked.items()))
+        for keys, rows in zip(asked.values(), found, strict=True):
+            assert set(keys) <= set(rows)
+
+    reader = _logged(api_url, burst)
+    rows = rows_of(api_db, prefix)
+    # One row per record served, a key asked twice by a request included.
+    assert sorted((r["request_id"], r["record_key"]) for r in rows) == sorted(
+        (request_id, key) for request_id, keys in asked.items() for key in keys)
+    assert reader.rows_logged == 24 and reader.statements < 12  # requests shared statements
+    _assert_one_chain(api_db, rows)
+
+
+def test_a_read_that_misses_keys_logs_only_the_records_it_serves(
+        api_url: str, api_db: Engine) -> None:
+    prefix = uuid.uuid4().hex
+    live, later, absent = f"live-{prefix}", f"later-{prefix}", f"absent-{prefix}"
+
+    async def work(reader: KeyReader) -> None:
+        # Keys the first statement misses are read again; keys found nowhere are not logged.
+        rows = await reader.read(CURRENT, 0, [live, later, absent], MISSES,
+                                 log=_entries(f"{prefix}-1", [live, later, absent]))
+        assert set(rows) == {live, later}
+        rows = await reader.read(CURRENT, 0, [absent], MISSES,
+                                 log=_entries(f"{prefix}-2", [absent]))
+        assert rows == {}
+        await reader.read(CURRENT, 0, [live], MISSES, log=_entries(f"{prefix}-3", [live]))
+
+    reader = _logged(api_url, work)
+    rows = rows_of(api_db, prefix)
+    assert [(r["request_id"], r["record_key"]) for r in rows] == [
+        (f"{prefix}-1", live), (f"{prefix}-1", later), (f"{prefix}-3", live)]
+    assert reader.rows_logged == 3
+    _assert_one_chain(api_db, rows)
+
+
+def test_a_failed_logged_read_refuses_its_requests_and_the_lane_goes_on_in_a_new_chain(
+        api_url: str, api_db: Engine) -> None:
+    prefix = uuid.uuid4().hex
+    key = f"live-{prefix}"
+
+    async def work(reader: KeyReader) -> None:
+        await reader.read(CURRENT, 0, [key], log=_entries(f"{prefix}-before", [key]))
+        with pytest.raises(asyncpg.PostgresError):  # PostgreSQL refuses a NUL in text
+            await reader.read(CURRENT, 0, [key], log=_entries(f"{prefix}-bad\x00", [key]))
+        await reader.read(CURRENT, 0, [key], log=_entries(f"{prefix}-after", [key]))
+
+    _logged(api_url, work)
+    rows = rows_of(api_db, prefix)
+    assert [r["request_id"] for r in rows] == [f"{prefix}-before", f"{prefix}-after"]
+    assert rows[0]["chain_id"] != rows[1]["chain_id"] and rows[1]["prev_hash"] == "0" * 64
+    with api_db.connect() as conn:
+        assert verify_chain(conn)["ok"]
+
+
+def test_a_reader_on_a_replica_does_not_write_the_access_log(api_url: str) -> None:
+    async def work(reader: KeyReader) -> None:
+        with pytest.raises(ValueError, match="access log"):
+            reader.read(CURRENT, 0, ["live"], log=_entries("x", ["live"]))
+
+    asyncio.run(_with_reader(api_url, 1, work))
+
+
+def test_with_read_replicas_lookups_are_logged_apart_from_the_read(
+        api_db: Engine, api_url: str, tmp_path: Path) -> None:
+    people = [make("resident") for _ in range(3)]
+    store(api_db, "resident", people)
+    key_id, headers = new_key(api_db, ["resident"])
+    app = create_app(api_settings(tmp_path), Database(api_url, embedded=False,
+                                                      replica_urls=[api_url]))
+    with TestClient(app) as client:
+        response = client.post(LOOKUP.format("resident"), headers=headers,
+                               json={"keys": [p["rrn"] for p in people]})
+        assert response.status_code == 200 and len(response.json()["records"]) == 3
+        assert app.state.records.reader.logs_access is False
+        assert app.state.audit.rows_written == 3
+    assert [r["record_key"] for r in audit_rows(api_db, key_id)] == [p["rrn"] for p in people]
+
+
+def test_lookups_on_the_primary_are_logged_by_their_read_when_the_key_names_the_subject(
+        api: TestClient, api_db: Engine) -> None:
+    people, cars = [make("resident") for _ in range(3)], [make("vehicle") for _ in range(2)]
+    store(api_db, "resident", people)
+    store(api_db, "vehicle", cars)
+    key_id, headers = new_key(api_db, ["resident", "vehicle"])
+    vin = get_dataset("vehicle").key
+    records = api.app.state.records  # type: ignore[attr-defined]
+    assert api.post(LOOKUP.format("resident"), headers=headers,
+                    json={"keys": [p["rrn"] for p in people]}).status_code == 200
+    assert (records.reader.rows_logged, records.audit.rows_written) == (3, 0)
+    # A vehicle's subjects are its owner, read with the record: logged after the read.
+    assert api.post(LOOKUP.format("vehicle"), headers=headers,
+                    json={"keys": [c[vin] for c in cars]}).status_code == 200
+    assert (records.reader.rows_logged, records.audit.rows_written) == (3, 2)
+    rows = audit_rows(api_db, key_id)
+    assert [r["record_key"] for r in rows] == [p["rrn"] for p in people] + [c[vin] for c in cars]
+    hasher = records.hash_identifier
+    assert [r["subject_hashes"] for r in rows[:3]] == [[hasher(p["rrn"])] for p in people]
