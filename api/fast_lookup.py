@@ -3,18 +3,21 @@
 ``POST /v1/datasets/{dataset}/records:lookup`` carries most agency traffic. Through
 FastAPI's middleware stack, routing, dependency solving and body parsing it cost
 about twice the worker CPU of the same service calls made directly (measured with
-bench/api on the same machine). :class:`MdrApi` answers that one route itself,
-before the middleware stack, with the same pieces as the documented route in
-``api/routes/records.py`` and the middlewares it skips: the same request id, body
-limit, body model, authentication, service calls and problem bodies, so the two
-cannot drift apart in what they accept or say. Every other request goes through
-FastAPI.
+bench/api on the same machine). :func:`answer_lookup` answers that one route with the
+same pieces as the documented route in ``api/routes/records.py`` and the middlewares
+it skips: the same request id, body limit, body model, authentication, service calls
+and problem bodies, so the two cannot drift apart in what they accept or say.
+
+Two callers use it: :class:`MdrApi`, before the middleware stack, for any ASGI server
+(and the tests' client); and under ``mdr serve``, uvicorn's HTTP protocol itself
+(:mod:`api.http_protocol`), before ASGI. Every other request goes through FastAPI.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 from pydantic import ValidationError
@@ -29,80 +32,93 @@ from api.routes.records import LOOKUP_ROUTE, LookupBody
 from mdr.errors import MdrError, PayloadTooLarge
 from mdr.logging import request_id_var
 
-_LOOKUP_PATH = re.compile(r"/v1/datasets/([^/]+)/records:lookup")
+LOOKUP_PATH = re.compile(r"/v1/datasets/([^/]+)/records:lookup")
+
+Headers = list[tuple[bytes, bytes]]
 
 
 class MdrApi(FastAPI):
     """FastAPI, with key lookups answered first when ``fast_lookup`` is on (tests turn
-    it off to compare the two paths)."""
+    it off to compare the two)."""
 
     fast_lookup = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.fast_lookup and scope["type"] == "http" and scope["method"] == "POST":
-            match = _LOOKUP_PATH.fullmatch(scope["path"])
+            match = LOOKUP_PATH.fullmatch(scope["path"])
             if match is not None:
-                scope["app"] = self
-                await _answer(scope, receive, send, match[1])
+                await _answer_asgi(self, scope, receive, send, match[1])
                 return
         await super().__call__(scope, receive, send)
 
 
-async def _answer(scope: Scope, receive: Receive, send: Send, dataset: str) -> None:
-    """What RequestIdMiddleware, BodyLimitMiddleware and the route do, in one frame."""
-    settings = scope["app"].state.settings
-    headers = dict(scope["headers"])
+async def _answer_asgi(app: FastAPI, scope: Scope, receive: Receive, send: Send,
+                       dataset: str) -> None:
+    limit = app.state.settings.max_request_bytes
+
+    async def read_body() -> bytes:
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise body_too_large(limit)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    status, headers, body = await answer_lookup(app, scope["path"], dict(scope["headers"]),
+                                                dataset, read_body)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def answer_lookup(app: FastAPI, path: str, headers: dict[bytes, bytes], dataset: str,
+                        read_body: Callable[[], Awaitable[bytes]]) -> tuple[int, Headers, bytes]:
+    """Status, headers and body of the answer to a lookup: what RequestIdMiddleware,
+    BodyLimitMiddleware and the route do, in one frame. ``read_body`` gives the whole
+    request body, or raises :class:`PayloadTooLarge`; it is called once the key is
+    known to be good."""
+    settings = app.state.settings
     request_id = request_id_for(headers.get(b"x-request-id"))
     token = request_id_var.set(request_id)
     began, status = time.perf_counter(), 500
     try:
         try:
-            body = await _lookup(scope, receive, headers, dataset, settings.max_request_bytes)
+            body = await _lookup(app.state.records, headers, dataset,
+                                 settings.max_request_bytes, read_body)
         except PayloadTooLarge as exc:
-            response = mdr_problem(exc, scope["path"])
+            response = mdr_problem(exc, path)
         except MdrError as exc:
             response = mdr_problem(exc, LOOKUP_ROUTE)
         except ValidationError as exc:
             response = validation_problem(
                 [{**err, "loc": ("body", *err["loc"])} for err in exc.errors()], LOOKUP_ROUTE)
         except Exception as exc:
-            response = unexpected_response(exc, scope["path"])
-        else:  # the answer as json_response would send it, without a Response object
+            response = unexpected_response(exc, path)
+        else:  # the answer as json_response would give it, without a Response object
             status = 200
-            await send({"type": "http.response.start", "status": 200, "headers": [
-                (b"content-length", str(len(body)).encode()),
-                (b"content-type", b"application/json"),
-                (b"x-request-id", request_id.encode())]})
-            await send({"type": "http.response.body", "body": body})
-            return
-        response.raw_headers.append((b"x-request-id", request_id.encode()))
+            return 200, [(b"content-length", b"%d" % len(body)),
+                         (b"content-type", b"application/json"),
+                         (b"x-request-id", request_id.encode())], body
         status = response.status_code
-        await response(scope, receive, send)
+        return status, [*response.raw_headers, (b"x-request-id", request_id.encode())], \
+            bytes(response.body)
     finally:
         if settings.access_log:
-            log_request(scope, status, began)
+            log_request("POST", path, status, began)
         request_id_var.reset(token)
 
 
-async def _lookup(scope: Scope, receive: Receive, headers: dict[bytes, bytes], dataset: str,
-                  limit: int) -> bytes:
-    svc: RecordService = scope["app"].state.records
+async def _lookup(svc: RecordService, headers: dict[bytes, bytes], dataset: str, limit: int,
+                  read_body: Callable[[], Awaitable[bytes]]) -> bytes:
     if too_large(headers.get(b"content-length"), limit):
         raise body_too_large(limit)
     authorization, purpose = headers.get(b"authorization"), headers.get(b"x-purpose")
     ctx = await agency_context(
         svc, authorization.decode("latin-1") if authorization is not None else None,
         purpose.decode("latin-1") if purpose is not None else None, LOOKUP_ROUTE)
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise body_too_large(limit)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    body = LookupBody.model_validate_json(b"".join(chunks))
+    body = LookupBody.model_validate_json(await read_body())
     auth = svc.authorize(ctx.principal, dataset, ctx.purpose, body.fields)
     return json_bytes(await svc.lookup(ctx, auth, body.keys, body.valid_at, body.recorded_at))

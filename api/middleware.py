@@ -50,10 +50,10 @@ def request_id_for(given: bytes | None) -> str:
     return _request_ids.new()
 
 
-def log_request(scope: Scope, status: int, began: float) -> None:
+def log_request(method: str, path: str, status: int, began: float) -> None:
     """One access-log line: method, path without its query string (which may hold a
     portal ``serviceKey``) and without long numbers, status, milliseconds."""
-    access_log.info("%s %s %d %.1fms", scope["method"], public_path(scope["path"]), status,
+    access_log.info("%s %s %d %.1fms", method, public_path(path), status,
                     (time.perf_counter() - began) * 1000)
 
 
@@ -99,7 +99,7 @@ class RequestIdMiddleware:
                 await response(scope, receive, send_with_id)
         finally:
             if self.access_log:
-                log_request(scope, status, began)
+                log_request(scope["method"], scope["path"], status, began)
             request_id_var.reset(token)
 
 

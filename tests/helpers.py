@@ -97,16 +97,19 @@ def empty_master(engine: Engine, *extra_tables: str) -> None:
 
 @contextlib.contextmanager
 def live_server(app: Any) -> Iterator[str]:
-    """Serve ``app`` with uvicorn in a thread on a free port; yield its base URL."""
+    """Serve ``app`` with uvicorn in a thread on a free port, as ``mdr serve`` does; yield
+    its base URL."""
     import threading
     import time
 
     import httpx
     import uvicorn
 
+    from api.http_protocol import SERVER_OPTIONS
+
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           lifespan="on"))
+                                           **SERVER_OPTIONS))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

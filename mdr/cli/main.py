@@ -175,9 +175,11 @@ def _serve(settings: Settings, db: Database, host: str | None, port: int | None,
             "&numOfRows=3'",
             highlight=False, soft_wrap=True)
     configure_logging(settings.log_level, log_format_of(settings))
+    from api.http_protocol import SERVER_OPTIONS
+
     uvicorn.run(
         "api.app:create_app", factory=True, host=host, port=port, workers=workers,
-        loop="uvloop", http="httptools", ws="none", lifespan="on",
+        **SERVER_OPTIONS,  # uvloop; httptools, answering key lookups before ASGI
         # uvicorn's records go through our handler (one format on stderr); the request
         # log is ours (api/middleware.py), under each request's id.
         log_config=None, log_level=settings.log_level.lower(), access_log=False,
