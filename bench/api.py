@@ -9,7 +9,10 @@ throughput and latency; `pgbench -S` against the same server at the same
 concurrency for the ratio; wrk again at about 1,000 requests per second with random
 (Poisson) arrivals for the p99;
 then batches of 1,000 keys. Finally the access log must hold exactly one row per
-served record. Writes bench/results/api.json.
+served record, and its chains must verify. The same lookups are then served by the
+references of bench/bare_lookup.py (no key, no grant, no access log), the least a
+framework, an ASGI server and plain Python can do, for the ceiling of the machine.
+Writes bench/results/api.json.
 
 One API worker by default: on a 2-core machine the worker shares the cores with
 PostgreSQL and the load generator, and one worker's requests share each lookup
@@ -128,21 +131,24 @@ def _wait_ready(url: str) -> None:
         time.sleep(0.3)
 
 
-REFERENCES = {  # label: (factory in bench/bare_lookup.py, port)
+REFERENCES = {  # label: (how bench/bare_lookup.py serves it, port)
     "bare FastAPI": ("create_app", 18766),
     "bare ASGI": ("create_asgi_app", 18767),
+    "bare protocol": ("", 18768),
 }
 
 
 def _bare_lookups(args: argparse.Namespace, env: dict[str, str], lua: Path,
                   rows: list[dict[str, float]], label: str) -> list[dict[str, float]]:
     """The same lookups against a reference of bench/bare_lookup.py (no auth, no
-    audit), same server and workers: what the real API is compared with."""
+    audit), same server and workers (the bare protocol: one process, no server):
+    what the real API is compared with."""
     factory, port = REFERENCES[label]
     server = _start([sys.executable, "-m", "uvicorn", "--factory", "--host", "127.0.0.1",
                      "--port", str(port), "--workers", str(args.workers), "--loop", "uvloop",
                      "--http", "httptools", "--ws", "none", "--no-access-log",
-                     "--log-level", "warning", f"bench.bare_lookup:{factory}"], env)
+                     "--log-level", "warning", f"bench.bare_lookup:{factory}"]
+                    if factory else [sys.executable, "-m", "bench.bare_lookup", str(port)], env)
     base = f"http://127.0.0.1:{port}"
     results = []
     try:
@@ -258,6 +264,7 @@ def main() -> None:
         server.wait(30)
     bare = _bare_lookups(args, env, lua, rows, "bare FastAPI")
     bare_asgi = _bare_lookups(args, env, lua, rows, "bare ASGI")
+    bare_protocol = _bare_lookups(args, env, lua, rows, "bare protocol")
     served = sum(r["requests"] - r["non_2xx"] for r in [warm_up, *rows]) \
         + fixed["ok_responses"] + 60 * 1000
     conn = psycopg2.connect(url)
@@ -279,7 +286,8 @@ def main() -> None:
           f"in flight at run ends) {'OK' if complete else 'MISMATCH'}")
     write_result("api", {
         "scale": args.scale, "api_workers": args.workers, "lookups": rows,
-        "bare_fastapi_lookups": bare, "bare_asgi_lookups": bare_asgi, "fixed_rate": fixed,
+        "bare_fastapi_lookups": bare, "bare_asgi_lookups": bare_asgi,
+        "bare_protocol_lookups": bare_protocol, "fixed_rate": fixed,
         "batch_1000": batch,
         "audit": {"records_served_counted_by_clients": served, "audit_rows": audited,
                   "max_in_flight_at_run_ends": in_flight, "complete": complete,
