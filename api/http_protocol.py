@@ -122,6 +122,10 @@ class _LookupCycle:
             content.append(b"connection: close\r\n")
         content += (b"\r\n", body)
         protocol.transport.write(b"".join(content))
+        if protocol.flow.write_paused and not self.disconnected:
+            # A client that does not read: take no next request until it has this answer
+            # (as uvicorn's send does), or the answers pile up in the worker's memory.
+            await protocol.flow.drain()
         self.response_complete = True
         if not self.keep_alive:
             protocol.transport.close()
