@@ -32,7 +32,7 @@ from api.routes.records import LOOKUP_ROUTE, LookupBody
 from mdr.errors import MdrError, PayloadTooLarge
 from mdr.logging import request_id_var
 
-LOOKUP_PATH = re.compile(r"/v1/datasets/([^/]+)/records:lookup")
+_LOOKUP_PATH = re.compile(r"/v1/datasets/([^/]+)/records:lookup")
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -45,7 +45,7 @@ class MdrApi(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.fast_lookup and scope["type"] == "http" and scope["method"] == "POST":
-            match = LOOKUP_PATH.fullmatch(scope["path"])
+            match = _LOOKUP_PATH.fullmatch(scope["path"])
             if match is not None:
                 await _answer_asgi(self, scope, receive, send, match[1])
                 return

@@ -328,9 +328,9 @@ class RecordService:
 
     def audit_entries(self, ctx: ReadContext, auth: Authorized,
                       rows: list[Any]) -> list[AuditEntry]:
-        spec = auth.spec
-        identifiers = self.queries(spec).identifiers
-        if self.queries(spec).subjects_in_key:
+        spec, q = auth.spec, self.queries(auth.spec)
+        identifiers = q.identifiers
+        if q.subjects_in_key:
             return self.key_audit_entries(ctx, auth, [str(row[spec.key]) for row in rows])
         now, entries = dt.datetime.now(dt.UTC), []
         for row in rows:
