@@ -28,7 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api.console.models import ROLES
-from api.deps import get_session
+from api.deps import WRITE_SESSION
 from mdr.errors import Conflict, InvalidInput
 
 COOKIE: Final = "mdr_console"
@@ -240,7 +240,7 @@ def tokens_equal(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
 
-def current_user(request: Request, session: Session = Depends(get_session)) -> StaffUser:
+def current_user(request: Request, session: Session = WRITE_SESSION) -> StaffUser:
     user = session_user(session, request.cookies.get(COOKIE))
     if user is None:
         raise NotSignedIn()

@@ -34,7 +34,7 @@ from api.console.auth import (
     tokens_equal,
 )
 from api.console.web import render
-from api.deps import get_session
+from api.deps import WRITE_SESSION
 from entities.registry import DATASETS, get_dataset
 from mdr.errors import MdrError
 from mdr.quality import scorecards as quality
@@ -45,7 +45,7 @@ from reconciliation.models import ACTIONS, ITEM_KINDS
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, WRITE_SESSION]
 Anyone = Annotated[StaffUser, Depends(current_user)]
 Steward = Annotated[StaffUser, require("steward", "administrator")]
 Inspector = Annotated[StaffUser, require("inspector", "administrator")]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
-from api.deps import get_read_session
+from api.deps import READ_SESSION
 from api.deps_access import read_context
 from api.records_service import ReadContext
 from mdr.errors import Forbidden
@@ -28,7 +28,7 @@ def inspector(ctx: ReadContext = Depends(read_context)) -> ReadContext:
 
 @router.get("/scorecards", summary="Pass and error rates per dataset, agency and dimension")
 def get_scorecards(_ctx: ReadContext = Depends(inspector),
-                   session: Session = Depends(get_read_session)) -> dict[str, Any]:
+                   session: Session = READ_SESSION) -> dict[str, Any]:
     return scorecards(session)
 
 
@@ -36,7 +36,7 @@ def get_scorecards(_ctx: ReadContext = Depends(inspector),
 def get_trend(
     by: str = Query(default="dataset", pattern="^(dataset|agency)$"),
     limit: int = Query(default=30, ge=1, le=365),
-    _ctx: ReadContext = Depends(inspector), session: Session = Depends(get_read_session),
+    _ctx: ReadContext = Depends(inspector), session: Session = READ_SESSION,
 ) -> dict[str, Any]:
     return {"points": trend(session, limit=limit, by=by)}
 
@@ -44,25 +44,25 @@ def get_trend(
 @router.get("/runs", summary="The latest check runs")
 def get_runs(limit: int = Query(default=30, ge=1, le=365),
              _ctx: ReadContext = Depends(inspector),
-             session: Session = Depends(get_read_session)) -> dict[str, Any]:
+             session: Session = READ_SESSION) -> dict[str, Any]:
     return {"runs": runs(session, limit)}
 
 
 @router.get("/worst-rules", summary="The rules failing most, with masked sample keys")
 def get_worst(limit: int = Query(default=20, ge=1, le=200),
               _ctx: ReadContext = Depends(inspector),
-              session: Session = Depends(get_read_session)) -> dict[str, Any]:
+              session: Session = READ_SESSION) -> dict[str, Any]:
     return {"rules": worst_rules(session, limit, mask=True)}
 
 
 @router.get("/accuracy", summary="Agreement of agency copies with the master")
 def get_accuracy(_ctx: ReadContext = Depends(inspector),
-                 session: Session = Depends(get_read_session)) -> dict[str, Any]:
+                 session: Session = READ_SESSION) -> dict[str, Any]:
     return accuracy(session)
 
 
 @router.get("/report", summary="The inspector report (self-contained HTML)",
             response_class=HTMLResponse)
 def get_report(_ctx: ReadContext = Depends(inspector),
-               session: Session = Depends(get_read_session)) -> HTMLResponse:
+               session: Session = READ_SESSION) -> HTMLResponse:
     return HTMLResponse(build_report(session))

@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.deps import get_session
+from api.deps import WRITE_SESSION
 from api.deps_access import read_context
 from api.json import json_response
 from api.records_service import ReadContext
@@ -219,7 +219,7 @@ async def create_run(
 
 @router.get("/v1/reconciliation/runs/{run_id}", summary="A run's status and summary")
 def get_run(
-    run_id: RunId, ctx: ReadContext = Depends(read_context), session: Session = Depends(get_session)
+    run_id: RunId, ctx: ReadContext = Depends(read_context), session: Session = WRITE_SESSION
 ) -> dict[str, Any]:
     summary = service.run_summary(session.connection(), run_id)
     _may_see(ctx.principal, summary["agency"])
@@ -241,7 +241,7 @@ def run_results(
     run_id: RunId,
     part: Literal["outcomes", "master_only"] = Query(default="outcomes"),
     ctx: ReadContext = Depends(read_context),
-    session: Session = Depends(get_session),
+    session: Session = WRITE_SESSION,
 ) -> Response:
     conn = session.connection()
     row = conn.execute(
@@ -265,7 +265,7 @@ def get_metrics(
     agency: str | None = Query(default=None),
     history: int = Query(default=metrics.DEFAULT_HISTORY, ge=1, le=100),
     ctx: ReadContext = Depends(read_context),
-    session: Session = Depends(get_session),
+    session: Session = WRITE_SESSION,
 ) -> dict[str, Any]:
     principal = ctx.principal
     if not _roles(principal):
@@ -309,7 +309,7 @@ def list_items(
     ),
     limit: int = Query(default=inbox.PAGE_DEFAULT, ge=1, le=inbox.PAGE_MAX),
     ctx: ReadContext = Depends(read_context),
-    session: Session = Depends(get_session),
+    session: Session = WRITE_SESSION,
 ) -> dict[str, Any]:
     _require_steward(ctx.principal)
     return inbox.list_items(
@@ -332,7 +332,7 @@ def list_items(
 def get_item(
     item_id: ItemId,
     ctx: ReadContext = Depends(read_context),
-    session: Session = Depends(get_session),
+    session: Session = WRITE_SESSION,
 ) -> dict[str, Any]:
     _require_steward(ctx.principal)
     return inbox.item_detail(session.connection(), item_id)
@@ -347,7 +347,7 @@ def resolve_item(
     item_id: ItemId,
     body: ResolveBody,
     ctx: ReadContext = Depends(read_context),
-    session: Session = Depends(get_session),
+    session: Session = WRITE_SESSION,
 ) -> dict[str, Any]:
     steward = _require_steward(ctx.principal)
     return inbox.resolve_item(
@@ -369,7 +369,7 @@ def reopen_item(
     item_id: ItemId,
     body: ReopenBody,
     ctx: ReadContext = Depends(read_context),
-    session: Session = Depends(get_session),
+    session: Session = WRITE_SESSION,
 ) -> dict[str, Any]:
     steward = _require_steward(ctx.principal)
     return inbox.reopen_item(session.connection(), item_id, reason=body.reason, steward=steward)

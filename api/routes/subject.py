@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from sqlalchemy.orm import Session
 
-from api.deps import get_read_session
+from api.deps import READ_SESSION
 from mdr.access.audit import subject_access
 from mdr.access.subjects import verify_token
 from mdr.errors import Unauthorized
@@ -22,7 +22,7 @@ def access_log(
                                        description="`Bearer <subject token>` from the identity "
                                        "provider (here: `mdr subjects token RRN`)."),
     limit: int = Query(default=500, ge=1, le=5000),
-    session: Session = Depends(get_read_session),
+    session: Session = READ_SESSION,
 ) -> dict[str, Any]:
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send the subject token as `Authorization: Bearer <token>`")
