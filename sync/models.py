@@ -17,7 +17,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from mdr.db.base import metadata
 
@@ -45,6 +45,7 @@ sync_batch = Table(
     Column("error", Text, nullable=True),
     Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("warnings", ARRAY(Text), nullable=False, server_default=text("'{}'::text[]")),
     CheckConstraint("mode IN ('full', 'delta')", name="mode"),
     CheckConstraint(
         "status IN (" + ", ".join(f"'{s}'" for s in BATCH_STATUSES) + ")", name="status"
@@ -54,6 +55,16 @@ sync_batch = Table(
     # Whether a dataset has changes dated after today (api/records_service.py).
     Index("ix_sync_batch_dataset_applied_as_of", "dataset", "as_of",
           postgresql_where=text("status = 'applied'")),
+)
+
+# The keys named by the valid rows of each applied delta: a batch dated before it may
+# not change or end them (sync.service._Apply._refuse_what_later_batches_stated).
+sync_delta_key = Table(
+    "sync_delta_key",
+    metadata,
+    Column("batch_id", BigInteger, ForeignKey("sync_batch.batch_id"), primary_key=True),
+    Column("record_key", Text, primary_key=True),
+    comment="keys named by the valid rows of each applied delta",
 )
 
 # One row per applied change, written in the transaction that applies it. The

@@ -18,7 +18,10 @@ The whole apply is set-based SQL inside one transaction:
    date does not move past the current version's start, so the old version is
    replaced), or unchanged; in full mode, live keys absent from the snapshot
    end their validity (keys of quarantined rows are kept, so bad input never
-   removes a record). Versions are never edited: the old belief is superseded
+   removes a record). A row dated before what the master already holds of its key
+   (a later version, or a later batch that stated the record) is quarantined unless
+   it agrees with the record valid on its date; optional fields the source has no
+   column for keep their stored values. Versions are never edited: the old belief is superseded
    (``superseded_at``) and, for a change or an end, a closed copy with
    ``valid_to`` set is recorded, so reads "as recorded at T" stay exact;
 5. versions, current rows, outbox events, the batch ledger row and the
@@ -229,7 +232,7 @@ def _nul_marked(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.Dat
 ROW_HASH_SEED = 0x6D6472
 
 
-def source_row_hash(spec: DatasetSpec) -> pl.Expr:
+def source_row_hash(spec: DatasetSpec, absent: tuple[str, ...] = ()) -> pl.Expr:
     """64-bit hash of a source row's raw text, kept in the current table's ``raw_hash``.
 
     It only has to tell one key's rows apart from night to night, so polars' own
@@ -240,7 +243,10 @@ def source_row_hash(spec: DatasetSpec) -> pl.Expr:
     full (slower, never wrong: unchanged values make no new version) and stores the
     new hashes.
     """
-    return pl.struct(spec.field_names).hash(ROW_HASH_SEED).reinterpret(signed=True)
+    columns = [pl.col(name) for name in spec.field_names]
+    if absent:  # a source without a column is not the same row as one sending it empty
+        columns.append(pl.lit(",".join(absent)).alias("_absent"))
+    return pl.struct(columns).hash(ROW_HASH_SEED).reinterpret(signed=True)
 
 
 def _row_digest(spec: DatasetSpec, alias: str) -> str:
@@ -287,8 +293,14 @@ def apply_snapshot(
     as_of: dt.date | None = None,
     progress: Progress | None = None,
     allow_mass_end: bool = False,
+    keep_fields: tuple[str, ...] = (),
+    warnings: list[str] | None = None,
 ) -> SyncResult:
     """Apply canonical text rows (``frame``: the spec's columns, plus ``_op`` in delta mode).
+
+    ``keep_fields`` are optional fields the source has no column for: their stored
+    values are kept (an empty column clears them). ``warnings`` found while reading the
+    source are kept with the batch, with the apply's own.
 
     A full snapshot that would end more than :data:`MAX_END_SHARE` of the live records
     (at least :data:`MASS_END_MIN` of them), or an empty one, is refused with
@@ -301,6 +313,7 @@ def apply_snapshot(
         raise InvalidInput(f"the {OP_COLUMN} column is only allowed in delta mode")
     as_of = check_as_of(as_of or today_in_korea())
     step = progress or (lambda _stage: None)
+    _check_kept_fields(spec, keep_fields)
 
     with dataset_lock(engine, dataset) as ledger:
         ledger.execute(text(
@@ -326,12 +339,17 @@ def apply_snapshot(
             "st": "duplicate" if earlier else "running", "n": frame.height}).scalar_one())
         result = SyncResult(batch_id=batch_id, dataset=dataset, mode=mode, status="applied",
                             as_of=as_of.isoformat(), source=source, sha256=sha256,
-                            rows_read=frame.height)
+                            rows_read=frame.height, warnings=list(warnings or ()))
+        if keep_fields:
+            result.warnings.append(
+                f"the source has no column for {', '.join(keep_fields)}: the stored values "
+                "are kept (send the column empty to clear them)")
         if earlier is not None:
             ledger.execute(text(
                 "UPDATE sync_batch SET rows_unchanged = rows_read, finished_at = now(), "
                 "error = :e WHERE batch_id = :b"
-            ), {"b": batch_id, "e": f"same file as batch {earlier}: nothing to apply"})
+            ), {"b": batch_id, "e": f"same file as batch {earlier}: nothing to apply (a file "
+                                    "is applied once, whatever --as-of it comes with)"})
             ledger.commit()
             result.status, result.duplicate_of, result.unchanged = (
                 "duplicate", int(earlier), frame.height)
@@ -343,13 +361,14 @@ def apply_snapshot(
             archive_path = _archive(original, archive_dir, dataset, sha256)
             with engine.connect() as conn, conn.begin():
                 _Apply(conn, spec, frame, result=result, mode=mode, as_of=as_of, step=step,
-                       guard_mass_end=not allow_mass_end).run()
+                       guard_mass_end=not allow_mass_end, keep_fields=keep_fields).run()
                 conn.execute(text(
                     "UPDATE sync_batch SET status = 'applied', finished_at = now(), "
                     "archive_path = :p, rows_created = :c, rows_changed = :ch, rows_ended = :e, "
-                    "rows_unchanged = :u, rows_quarantined = :q, timings = CAST(:t AS jsonb) "
-                    "WHERE batch_id = :b"
-                ), {"p": str(archive_path) if archive_path else None, "c": result.created,
+                    "rows_unchanged = :u, rows_quarantined = :q, timings = CAST(:t AS jsonb), "
+                    "warnings = :w WHERE batch_id = :b"
+                ), {"p": str(archive_path) if archive_path else None, "w": result.warnings,
+                    "c": result.created,
                     "ch": result.changed + result.corrected, "e": result.ended,
                     "u": result.unchanged, "q": result.quarantined, "b": batch_id,
                     "t": _json(result.timings | {"corrected_rows": result.corrected,
@@ -369,6 +388,14 @@ def apply_snapshot(
                                     "rows_ended": result.ended,
                                     "rows_quarantined": result.quarantined})
     return result
+
+
+def _check_kept_fields(spec: DatasetSpec, keep_fields: tuple[str, ...]) -> None:
+    optional = {f.name for f in spec.fields if not f.required and f.name != spec.key}
+    wrong = [name for name in keep_fields if name not in optional]
+    if wrong:
+        raise InvalidInput(f"only optional fields of {spec.name} can keep their stored values,"
+                           f" not: {', '.join(wrong)}")
 
 
 def check_as_of(as_of: dt.date) -> dt.date:
@@ -451,10 +478,15 @@ class _Apply:
 
     def __init__(self, conn: Connection, spec: DatasetSpec, frame: pl.DataFrame, *,
                  result: SyncResult, mode: str, as_of: dt.date, step: Progress,
-                 guard_mass_end: bool = True) -> None:
+                 guard_mass_end: bool = True, keep_fields: tuple[str, ...] = ()) -> None:
         self.conn, self.spec, self.frame, self.result = conn, spec, frame, result
         self.mode, self.as_of, self.step = mode, as_of, step
         self.guard_mass_end = guard_mass_end
+        self.keep_fields = keep_fields
+        self.kept = [_q(name) for name in keep_fields]
+        # Batches applied before this one but dated after it (see _find_later_batches).
+        self.later_full: dt.date | None = None
+        self.later_deltas: list[int] = []
         self.key = _q(spec.key)
         self.fields = [_q(f.name) for f in spec.fields]
         self.stage = f"sync_stage_{result.batch_id}"
@@ -512,7 +544,7 @@ class _Apply:
     def _copy_into_staging(self) -> None:
         done = self.timed("staging")
         frame = self.frame.with_row_index("row_number").with_columns(
-            source_row_hash(self.spec).alias("raw_hash"))
+            source_row_hash(self.spec, self.keep_fields).alias("raw_hash"))
         if OP_COLUMN not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(OP_COLUMN))
         self.rows = _nul_marked(frame.select(
@@ -548,7 +580,7 @@ class _Apply:
             f"SELECT s.row_number, c.{self.key} AS cur_key, c.version_id AS cur_version_id "
             f"FROM {self.stage} s {join} {self.current} c ON c.{self.key} = s.{self.key} "
             "WHERE s.row_number IS NULL OR c.raw_hash IS DISTINCT FROM s.raw_hash "
-            "OR s.op IS NOT NULL"
+            "OR s.op IS NOT NULL OR c.valid_from > :as_of"  # see _settle_rows_dated_...
         )
         cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         numbers = io.BytesIO()
@@ -646,6 +678,10 @@ class _Apply:
             f"{norm_key} AS {self.key} FROM sync_cand s JOIN sync_checked c USING (row_number) "
             "WHERE cardinality(c.problems) = 0 AND s.op = 'end'"
         )
+        if self.kept:
+            # Fields the source has no column for keep what the master holds.
+            self.sql(f"UPDATE sync_in i SET {', '.join(f'{n} = c.{n}' for n in self.kept)} "
+                     f"FROM {self.current} c WHERE c.{self.key} = i.{self.key}")
         self.analyze("sync_in", "row_number", self.key)
         self.analyze("sync_end", self.key)
         done()
@@ -660,8 +696,8 @@ class _Apply:
             "CREATE TEMP TABLE sync_plan ON COMMIT DROP AS "
             f"SELECT i.row_number, i.{self.key} AS key, c.version_id AS previous_version_id, "
             f"CASE WHEN c.{self.key} IS NULL THEN 'created' "
-            f"WHEN ROW({fields_in}) IS NOT DISTINCT FROM ROW({fields_cur}) THEN 'unchanged' "
             "WHEN c.valid_from > :as_of THEN 'precedes' "
+            f"WHEN ROW({fields_in}) IS NOT DISTINCT FROM ROW({fields_cur}) THEN 'unchanged' "
             "WHEN c.valid_from < :as_of THEN 'changed' ELSE 'corrected' END AS kind, "
             "CASE WHEN c.valid_from >= :as_of THEN c.valid_from ELSE CAST(:as_of AS date) END "
             "AS valid_from, c.valid_from AS latest_valid_from, "
@@ -670,7 +706,9 @@ class _Apply:
             f"WHERE {self.key} = ANY(ARRAY(SELECT {self.key} FROM sync_in))) c "
             f"ON c.{self.key} = i.{self.key}"
         )
+        self._find_later_batches()
         self._settle_rows_dated_before_the_master()
+        self._refuse_what_later_batches_stated()
         if self.mode == "full":
             # Live keys the snapshot no longer carries, neither as written nor normalised.
             # Keys of quarantined rows count as carried: a bad row never removes a record.
@@ -687,18 +725,25 @@ class _Apply:
                 f"WHERE c.{self.key} = ANY(ARRAY(SELECT {self.key} FROM sync_end))"
             )
             # A key not in the current table may still be valid past this date: its end
-            # was announced ahead (then it is dated at that end).
-            later = (f"coalesce(n.valid_from, (SELECT max(v.valid_to) FROM {self.version} v "
-                     f"WHERE v.{self.key} = e.{self.key} AND v.superseded_at IS NULL "
-                     "AND v.valid_to > :as_of))")
+            # was announced ahead.
+            announced_end = (f"(SELECT max(v.valid_to) FROM {self.version} v "
+                             f"WHERE v.{self.key} = e.{self.key} AND v.superseded_at IS NULL "
+                             "AND v.valid_to > :as_of)")
+            stated = self._stated_after(f"e.{self.key}")
             self._quarantine(
-                f"SELECT e.row_number, '{self.spec.key}', coalesce('the master holds a "
-                f"version of this key dated ' || {later} || ', later than this batch''s "
-                f"as-of date: send the end with --as-of ' || {later} || ' or later', "
-                "'no live record with this key to end') "
+                f"SELECT e.row_number, '{self.spec.key}', CASE "
+                "WHEN n.valid_from > :as_of THEN 'the master holds a version of this key "
+                "dated ' || n.valid_from || ', later than this batch''s as-of date: send the "
+                "end with --as-of ' || n.valid_from || ' or later' "
+                f"WHEN n.key IS NOT NULL THEN {self._stated_reason(stated, 'end')} "
+                f"WHEN {announced_end} IS NOT NULL THEN 'this record already ends on ' || "
+                f"{announced_end} || ' (announced by a batch dated later than this one); an "
+                "end dated before it cannot be placed' "
+                "ELSE 'no live record with this key to end' END "
                 f"FROM sync_end e LEFT JOIN sync_ending n ON n.key = e.{self.key} "
-                "WHERE n.key IS NULL OR n.valid_from > :as_of")
-            self.sql("DELETE FROM sync_ending WHERE valid_from > :as_of")
+                f"WHERE n.key IS NULL OR n.valid_from > :as_of OR {stated} > :as_of")
+            self.sql(f"DELETE FROM sync_ending n WHERE valid_from > :as_of "
+                     f"OR {self._stated_after('n.key')} > :as_of")
         self.analyze("sync_plan", "row_number", "key", "kind")
         self.analyze("sync_ending", "key")
         counts = dict(self.sql("SELECT kind, count(*) FROM sync_plan GROUP BY kind").all())
@@ -708,6 +753,50 @@ class _Apply:
         self.result.unchanged += int(counts.get("unchanged", 0))
         self.result.ended = int(self.sql("SELECT count(*) FROM sync_ending").scalar_one())
         done()
+
+    def _find_later_batches(self) -> None:
+        """Batches applied before this one but dated after it: what they stated of a key
+        stands (see :meth:`_refuse_what_later_batches_stated`). A full snapshot stated
+        every live key; a delta, the keys on its rows (``sync_delta_key``)."""
+        later_full, later_deltas = self.sql(
+            "SELECT max(as_of) FILTER (WHERE mode = 'full'), "
+            "coalesce(array_agg(batch_id) FILTER (WHERE mode = 'delta'), '{}') "
+            "FROM sync_batch WHERE dataset = :d AND as_of > :as_of AND batch_id <> :b "
+            "AND (status = 'applied' OR (status = 'duplicate' AND mode = 'full'))").one()
+        self.later_full, self.later_deltas = later_full, list(later_deltas)
+        self.params |= {"later_full": later_full, "later_deltas": self.later_deltas}
+
+    def _stated_after(self, key: str) -> str:
+        """SQL: the latest date after this batch's as-of at which an applied batch
+        stated the record of ``key``, or NULL."""
+        if self.later_full is None and not self.later_deltas:
+            return "CAST(NULL AS date)"
+        return ("greatest(CAST(:later_full AS date), (SELECT max(b.as_of) FROM sync_delta_key "
+                "d JOIN sync_batch b USING (batch_id) WHERE d.batch_id = ANY(CAST(:later_deltas "
+                f"AS bigint[])) AND d.record_key = {key}))")
+
+    @staticmethod
+    def _stated_reason(stated: str, what: str) -> str:
+        article = "an" if what[0] in "aeiou" else "a"
+        return (f"'a batch dated ' || {stated} || ' was applied before this one and stated "
+                f"this record as of then; {article} {what} dated earlier would contradict it: "
+                f"send the {what} with --as-of ' || {stated} || ' or later'")
+
+    def _refuse_what_later_batches_stated(self) -> None:
+        """A batch dated before one already applied (a late file) may not create,
+        change or end a record that later batch stated: its value would reach past that
+        batch's date, where the later batch said otherwise. Such rows are quarantined
+        naming the date; rows the master already agrees with stay unchanged."""
+        if self.later_full is None and not self.later_deltas:
+            return
+        stated = self._stated_after("key")
+        self.sql(f"UPDATE sync_plan SET kind = 'stated', latest_valid_from = {stated} "
+                 f"WHERE kind IN ('created', 'changed', 'corrected') AND {stated} > :as_of")
+        self._quarantine(
+            f"SELECT row_number, '{self.spec.key}', "
+            f"{self._stated_reason('latest_valid_from', 'change')} "
+            "FROM sync_plan WHERE kind = 'stated'")
+        self.sql("DELETE FROM sync_plan WHERE kind = 'stated'")
 
     def _settle_rows_dated_before_the_master(self) -> None:
         """Rows of keys whose latest version is dated after this batch (a change
@@ -731,8 +820,9 @@ class _Apply:
                 f"WHERE kind = 'created')) AND superseded_at IS NULL AND valid_to > :as_of "
                 f"GROUP BY {self.key}) v WHERE p.kind = 'created' AND v.key = p.key"
             )
-        fields_in = ", ".join(f"i.{name}" for name in self.fields)
-        fields_ver = ", ".join(f"v.{name}" for name in self.fields)
+        sent = [name for name in self.fields if name not in self.kept]
+        fields_in = ", ".join(f"i.{name}" for name in sent)
+        fields_ver = ", ".join(f"v.{name}" for name in sent)
         self.sql(
             "UPDATE sync_plan p SET kind = 'unchanged', rehash = false FROM sync_in i "
             "WHERE p.kind = 'precedes' AND i.row_number = p.row_number AND EXISTS ("
@@ -759,11 +849,17 @@ class _Apply:
             held = self.sql("DELETE FROM sync_ending").rowcount
             why = (f"{unreadable:,} of its rows have a {self.spec.key} that cannot be read "
                    "(see the quarantine); send the snapshot again with them fixed")
+        elif self.later_full is not None:
+            held = self.sql("DELETE FROM sync_ending").rowcount
+            why = (f"a full snapshot dated {self.later_full.isoformat()} was applied before "
+                   "this one and holds them")
         else:
             held = self.sql(
                 f"DELETE FROM sync_ending e USING {self.current} c "
-                f"WHERE c.{self.key} = e.key AND c.valid_from > :as_of").rowcount
-            why = "each has a version dated after this batch's as-of date"
+                f"WHERE c.{self.key} = e.key AND (c.valid_from > :as_of "
+                f"OR {self._stated_after('e.key')} > :as_of)").rowcount
+            why = ("each has a version dated after this batch's as-of date, or a batch dated "
+                   "later named it")
         if held:
             self.result.warnings.append(
                 f"{held:,} live records this snapshot leaves out were not ended: {why}")
@@ -850,6 +946,14 @@ class _Apply:
             "SELECT :d, e.key, 'ended', c.version_id, e.version_id, :b FROM sync_ending e "
             "JOIN sync_closed c ON c.key = e.key ORDER BY e.key"
         )
+        if self.mode == "delta":
+            # Rows found unchanged leave no version behind: keep every key this delta
+            # named, so that a batch dated before it cannot contradict it.
+            self.sql(
+                "INSERT INTO sync_delta_key (batch_id, record_key) SELECT DISTINCT :b, k FROM ("
+                "SELECT key FROM sync_plan UNION ALL SELECT key FROM sync_ending UNION ALL "
+                f"SELECT s.{self.key} FROM {self.stage} s LEFT JOIN sync_cmp m "
+                "USING (row_number) WHERE m.row_number IS NULL) named (k)")
         self.sql(f"DROP TABLE {self.stage}")
         done()
 
@@ -882,12 +986,13 @@ def sync_file(
     mapping = load_mapping(mapping_path, spec=spec) if mapping_path else None
     source = read_file(spec, path, encoding=encoding, mapping=mapping,
                        extra_allowed=(OP_COLUMN,) if mode == "delta" else ())
-    result = apply_snapshot(
+    warnings = []
+    if source.unused_mapping:
+        warnings.append("mapping entries naming no column of the file (a typo?): "
+                        + ", ".join(source.unused_mapping))
+    return apply_snapshot(
         engine, dataset, source.frame, source=source.source, sha256=source.sha256,
         original=source.path, archive_dir=archive_dir, mode=mode, as_of=as_of,
         progress=progress, allow_mass_end=allow_mass_end,
+        keep_fields=source.absent_fields, warnings=warnings,
     )
-    if source.unused_mapping:
-        result.warnings.append("mapping entries naming no column of the file (a typo?): "
-                               + ", ".join(source.unused_mapping))
-    return result

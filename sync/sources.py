@@ -59,6 +59,9 @@ class SourceData:
     encoding: str | None  # "utf-8" or "cp949" for CSV, else None
     extra_columns: tuple[str, ...]  # source columns dropped by the mapping's ``ignore``
     unused_mapping: tuple[str, ...] = ()  # mapping entries naming no source column
+    #: Optional fields the source has no column for: a sync keeps their stored values
+    #: (the source says nothing about them), where an empty column would clear them.
+    absent_fields: tuple[str, ...] = ()
 
 
 def file_sha256(path: Path) -> str:
@@ -174,6 +177,7 @@ def read_postgres(
         path=None,
         encoding=None,
         extra_columns=resolution.ignored,
+        absent_fields=resolution.missing,
         unused_mapping=resolution.unused,
     )
 
@@ -236,6 +240,7 @@ def _read_csv(
         path=path,
         encoding=encoding,
         extra_columns=resolution.ignored,
+        absent_fields=resolution.missing,
         unused_mapping=resolution.unused,
     )
 
@@ -493,6 +498,7 @@ def _read_parquet(
         path=path,
         encoding=None,
         extra_columns=resolution.ignored,
+        absent_fields=resolution.missing,
         unused_mapping=resolution.unused,
     )
 

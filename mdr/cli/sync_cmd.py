@@ -177,6 +177,9 @@ def history_command(
                                               "rows_ended", "rows_unchanged", "rows_quarantined")),
                       b["started_at"][:19])
     common.console.print(table)
+    for b in batches:
+        for warning in b.get("warnings") or ():
+            common.console.print(f"[yellow]batch {b['batch_id']}:[/] {warning}", highlight=False)
 
 
 @app.command("quarantine")

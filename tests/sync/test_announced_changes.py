@@ -129,11 +129,15 @@ def test_a_snapshot_leaving_out_a_key_with_a_later_version_does_not_end_it(
         master, announced) -> None:
     result = apply(master, [announced[1], *announced[2:]], sha="short", as_of=today_in_korea())
     assert result.ended == 0 and result.ends_withheld == 1
-    assert "version dated after" in result.warnings[0]
+    later = (today_in_korea() + dt.timedelta(days=30)).isoformat()
+    assert f"a full snapshot dated {later} was applied before this one" in result.warnings[0]
     assert scalar(master, "SELECT count(*) FROM resident_today") == 20
+    stored = scalar(master, "SELECT warnings FROM sync_batch WHERE batch_id = :b",
+                    b=result.batch_id)
+    assert stored == result.warnings
 
 
-def test_a_delta_ending_a_key_whose_end_is_announced_names_that_date(
+def test_a_delta_ending_a_key_whose_end_is_announced_says_it_already_ends(
         master, announced) -> None:
     later = (today_in_korea() + dt.timedelta(days=30)).isoformat()
     frame = frame_of("resident", [announced[1]]).with_columns(pl.Series("_op", ["end"]))
@@ -141,4 +145,21 @@ def test_a_delta_ending_a_key_whose_end_is_announced_names_that_date(
     assert result.quarantined == 1 and result.ended == 0
     (kept,) = rows(master, "SELECT reason FROM sync_quarantine WHERE batch_id = :b",
                    b=result.batch_id)
-    assert f"dated {later}" in kept["reason"] and "no live record" not in kept["reason"]
+    # Not "send it with --as-of <that date>": on that date the record no longer lives.
+    assert kept["reason"].startswith(f"this record already ends on {later}")
+    assert "--as-of" not in kept["reason"]
+
+
+def test_a_row_agreeing_only_with_the_announced_version_is_quarantined(
+        master, announced) -> None:
+    """Today's snapshot already carrying next month's value disagrees with the record
+    valid today: it is not counted unchanged (it is, as written, the very row that
+    announced the change, so it is compared in full, not skipped by its hash)."""
+    today = today_in_korea()
+    early = [{**announced[0], "name": "개명된이름"}, *announced[1:]]
+    result = apply(master, early, sha="early", as_of=today)
+    assert (result.quarantined, result.unchanged, result.changed) == (1, 19, 0)
+    (reason,) = rows(master, "SELECT row_number, reason FROM sync_quarantine "
+                     "WHERE batch_id = :b", b=result.batch_id)
+    later = (today + dt.timedelta(days=30)).isoformat()
+    assert reason["row_number"] == 0 and f"dated {later}" in reason["reason"]

@@ -72,6 +72,21 @@ def test_run_history_and_rerun(cli, master, tmp_path: Path) -> None:
     assert [b["status"] for b in history["batches"]] == ["duplicate", "applied"]
 
 
+def test_a_file_without_an_optional_column_warns_and_history_keeps_the_warning(
+        cli, master, tmp_path: Path) -> None:
+    records = people(3)
+    assert run(cli, "resident", str(write_csv(tmp_path / "a.csv", records))).exit_code == 0
+    narrow = tmp_path / "narrow.csv"
+    frame_of("resident", records).drop("name_hanja").write_csv(narrow)
+    result = cli.invoke(app, ["sync", "run", "resident", str(narrow)])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "no column for name_hanja" in result.output
+    history = cli.invoke(app, ["sync", "history", "resident"], terminal_width=200)
+    assert "no column for name_hanja" in history.output
+    batches = json.loads(cli.invoke(app, ["sync", "history", "resident", "--json"]).stdout)
+    assert any("name_hanja" in w for w in batches["batches"][0]["warnings"])
+
+
 def test_cp949_file_matches_utf8(cli, master, tmp_path: Path) -> None:
     records = people(5)
     path = write_csv(tmp_path / "resident_cp949.csv", records, encoding="cp949")
