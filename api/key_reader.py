@@ -39,7 +39,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from mdr.access.audit import INSERT_SQL, AuditEntry, Chain, insert_sql
-from mdr.db.held_connection import HeldConnection, Lanes
+from mdr.db.held_connection import HeldConnection, Lanes, as_lost
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +145,10 @@ class KeyReader:
                     found = await _read(connection, statement, keys)
             except Exception as exc:
                 log.warning("key lookup failed: %s", type(exc).__name__)
+                failure = as_lost(exc)
                 for request in waiting:
                     if not request.future.done():
-                        request.future.set_exception(exc)
+                        request.future.set_exception(failure)
                 lane.chain.break_off()  # a commit may or may not have happened
                 lane.connection.discard()
                 continue

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import orjson
 from sqlalchemy import Connection, text
 
-from mdr.db.held_connection import HeldConnection, Lanes
+from mdr.db.held_connection import HeldConnection, Lanes, as_lost
 
 log = logging.getLogger(__name__)
 
@@ -213,9 +213,10 @@ class AuditWriter:
             log.exception("access log write failed; the requests are refused")
             lane.chain.break_off()
             lane.connection.discard()
+            failure = as_lost(exc)
             for _, future in batch:
                 if not future.done():
-                    future.set_exception(exc)
+                    future.set_exception(failure)
         else:
             for _, future in batch:
                 if not future.done():

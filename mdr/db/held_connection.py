@@ -16,6 +16,29 @@ from typing import Any, Generic, TypeVar
 LaneT = TypeVar("LaneT")
 
 
+class ConnectionLost(ConnectionError):
+    """A lane's connection broke under its statement: the database went away (the
+    request gets a 503 and may retry), not a fault of the request."""
+
+
+def as_lost(exc: Exception) -> Exception:
+    """``exc`` as the requests of a failed lane statement should see it.
+
+    asyncpg reports a backend killed mid-statement as ConnectionDoesNotExistError, or,
+    depending on where in its protocol the loss lands, as an InterfaceError or an
+    InternalClientError ("cannot switch to state 12"). A lane runs one statement at a
+    time, so those client-side errors mean the connection is gone, and the lane drops
+    it: they become :class:`ConnectionLost`, with the original as the cause.
+    """
+    import asyncpg
+
+    if isinstance(exc, asyncpg.InterfaceError | asyncpg.InternalClientError):
+        lost = ConnectionLost(f"the connection to PostgreSQL broke ({type(exc).__name__})")
+        lost.__cause__ = exc
+        return lost
+    return exc
+
+
 class HeldConnection:
     def __init__(self, connect: Callable[[], Awaitable[Any]]) -> None:
         self._connect = connect

@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 from sqlalchemy import Engine, text
 
+from api.problems import DATABASE_LOST
 from mdr.access.audit import AuditEntry, AuditWriter, verify_chain
 
 
@@ -103,8 +104,7 @@ def test_a_lost_connection_is_replaced_and_the_chains_stay_whole(
         await terminate_backends(api_url, name)
         try:  # refused if the write meets the dead connection, else on a new one
             await writer.record([entry(f"{prefix}-lost")])
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
-                OSError):
+        except DATABASE_LOST:  # a 503 for the request, not a 500
             refused.append(True)
         await writer.record([entry(f"{prefix}-after")])
 

@@ -211,6 +211,8 @@ def test_a_client_that_goes_away_mid_lookup_leaves_the_server_serving(
                           json={"keys": [residents[1]["rrn"]]})
     assert response.status_code == 200
     assert response.json()["records"][0]["data"]["name"] == residents[1]["name"]
-    # A lookup read before its client went is logged, answered or not.
+    # A lookup read before its client went is logged, answered or not. (Not in order:
+    # the abandoned lookups may commit on the other reader lane after the last one.)
     rows = [r["record_key"] for r in audit_rows(api_db, key_id)]
-    assert rows[-1] == residents[1]["rrn"] and set(rows[:-1]) <= {residents[0]["rrn"]}
+    assert rows.count(residents[1]["rrn"]) == 1
+    assert set(rows) <= {residents[0]["rrn"], residents[1]["rrn"]}

@@ -16,10 +16,12 @@ from sqlalchemy import Engine
 
 from api.app import create_app
 from api.key_reader import SERVER_SETTINGS, KeyReader
+from api.problems import DATABASE_LOST, unexpected_response
 from api.records_service import _Queries
 from entities.registry import get_dataset
 from mdr.access.audit import AuditEntry, verify_chain
 from mdr.db.engine import Database
+from mdr.db.held_connection import ConnectionLost
 from tests.api.conftest import api_settings, audit_rows, new_key, store
 from tests.api.test_audit_writer import entry, rows_of, terminate_backends
 from tests.factories import make
@@ -92,12 +94,44 @@ def test_a_connection_lost_mid_read_fails_that_read_and_the_next_gets_a_new_one(
         reading = reader.read(slow, 0, [person["rrn"]])
         await asyncio.sleep(0.3)  # the statement is running
         await terminate_backends(api_url, name)
-        with pytest.raises((asyncpg.PostgresError, asyncpg.InterfaceError,
-                            asyncpg.InternalClientError, OSError)):
+        with pytest.raises(DATABASE_LOST):  # a 503 for the request, not a 500
             await reading
         assert person["rrn"] in await reader.read(q.current, q.key_position, [person["rrn"]])
 
     asyncio.run(_with_reader(api_url, 1, work, name))
+
+
+class _BrokenMidProtocol:
+    """A connection whose statement fails the way asyncpg reports some backend kills."""
+
+    def is_closed(self) -> bool:
+        return False
+
+    def terminate(self) -> None:
+        pass
+
+    async def fetch(self, *_args: Any) -> Any:
+        raise asyncpg.InternalClientError("cannot switch to state 12; another operation "
+                                          "(2) is in progress")
+
+
+def test_a_lane_broken_mid_protocol_answers_503_not_500() -> None:
+    async def connect() -> Any:
+        return _BrokenMidProtocol()
+
+    async def work() -> BaseException:
+        reader = KeyReader(connect, 1)
+        try:
+            await reader.read("SELECT 1", 0, ["k"])
+        except Exception as exc:
+            return exc
+        raise AssertionError("the read should have failed")
+
+    failure = asyncio.run(work())
+    assert isinstance(failure, ConnectionLost)
+    assert isinstance(failure.__cause__, asyncpg.InternalClientError)
+    answer = unexpected_response(failure, LOOKUP.format("resident"))
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
 
 
 def test_lookup_connections_plan_once(api_url: str) -> None:
