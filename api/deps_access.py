@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fastapi import Header, Request
 
 from api.records_service import ReadContext, RecordService
-from mdr.errors import Unauthorized
+from mdr.errors import RepeatedHeader, Unauthorized
 from mdr.logging import request_id_var
 
 
@@ -15,12 +17,27 @@ async def service(request: Request) -> RecordService:
     return svc
 
 
+#: Request headers an agency call must send at most once.
+SINGLE_HEADERS = (b"authorization", b"x-purpose")
+
+
+def repeated_credentials(raw_headers: Iterable[tuple[bytes, bytes]]) -> list[str]:
+    """The names of :data:`SINGLE_HEADERS` that ``raw_headers`` (lower-cased names, as
+    ASGI servers give them) carry more than once."""
+    names = [name for name, _ in raw_headers if name in SINGLE_HEADERS]
+    return sorted({name.decode() for name in names if names.count(name) > 1})
+
+
 async def read_context(
     request: Request,
     authorization: str | None = Header(default=None, description="`Bearer <API key>`"),
     x_purpose: str | None = Header(default=None, description="Declared purpose code of the "
                                    "request; must be one of the grant's purposes."),
 ) -> ReadContext:
+    repeated = repeated_credentials(request.headers.raw)
+    if repeated:
+        raise RepeatedHeader(f"send {' and '.join(repeated)} once; the request carries "
+                             "it more than once", headers=repeated)
     route = request.scope.get("route")
     return await agency_context(await service(request), authorization, x_purpose,
                                 getattr(route, "path", request.url.path))

@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
-from api.deps_access import agency_context
+from api.deps_access import agency_context, repeated_credentials
 from api.json import json_bytes
 from api.middleware import body_too_large, log_request, request_id_for, too_large
 from api.problems import mdr_problem, unexpected_response, validation_problem
@@ -46,7 +46,8 @@ class MdrApi(FastAPI):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.fast_lookup and scope["type"] == "http" and scope["method"] == "POST":
             match = _LOOKUP_PATH.fullmatch(scope["path"])
-            if match is not None:
+            # a repeated credential header: the route refuses it
+            if match is not None and not repeated_credentials(scope["headers"]):
                 await _answer_asgi(self, scope, receive, send, match[1])
                 return
         await super().__call__(scope, receive, send)

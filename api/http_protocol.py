@@ -29,6 +29,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
+from api.deps_access import repeated_credentials
 from api.fast_lookup import MdrApi, answer_lookup
 
 # The raw request target: no query string, no percent-escapes (those go through ASGI).
@@ -64,6 +65,8 @@ class LookupHttpProtocol(HttpToolsProtocol):
             return None
         if self.cycle is not None and not self.cycle.response_complete:
             return None  # a request before it is still being answered: uvicorn queues it
+        if repeated_credentials(self.headers):
+            return None  # the route refuses it
         headers = dict(self.headers)
         length = headers.get(b"content-length")
         if length is None or not length.isdigit() or b"transfer-encoding" in headers \

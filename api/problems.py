@@ -163,13 +163,27 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return validation_problem(exc.errors(), request)
 
 
+#: A member name echoed in a 422: the names of this API's fields. Anything else (an
+#: unknown member named like a resident registration number, say) is not repeated.
+_ECHOED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_DIGIT_RUN = re.compile(r"[0-9]{6}")
+
+
+def _location_part(part: Any) -> str:
+    if isinstance(part, int) or (isinstance(part, str) and _ECHOED_NAME.fullmatch(part)
+                                 and not _DIGIT_RUN.search(part)):
+        return str(part)
+    return "(a member not shown)"
+
+
 def validation_problem(raw_errors: Sequence[Any], request: Request | str) -> Response:
     """422 naming each invalid field; ``raw_errors`` as pydantic reports them, each
     location starting with where the value was ("body", "query", ...)."""
     errors = [
         {
             # location without the leading "body"/"query" noise, e.g. "keys.3"
-            "field": ".".join(str(part) for part in err.get("loc", ())[1:]) or "(body)",
+            "field": ".".join(_location_part(part) for part in err.get("loc", ())[1:])
+            or "(body)",
             "in": str(err.get("loc", ("body",))[0]),
             "message": err.get("msg", "invalid"),
         }

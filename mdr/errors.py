@@ -140,6 +140,15 @@ class PersonalKeyInUrl(MdrError):
     status = 400
 
 
+class RepeatedHeader(MdrError):
+    """A header that must come once came more than once: which one counts is not for
+    the server to guess (proxies and frameworks disagree on first or last)."""
+
+    slug = "repeated-header"
+    title = "A header that must come once came more than once"
+    status = 400
+
+
 class PayloadTooLarge(MdrError):
     slug = "payload-too-large"
     title = "Request too large"
