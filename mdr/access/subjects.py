@@ -2,9 +2,9 @@
 
 Interface (the identity provider's, in production): a token is
 ``base64url(payload) "." base64url(HMAC-SHA256(secret, base64url(payload)))``
-where the payload is JSON ``{"sub": <HMAC-SHA256(secret, RRN)>, "exp": <unix time>}``.
-The RRN itself never travels: ``sub`` is the same keyed hash the access log
-stores for every record about that person. Here ``mdr subjects token RRN``
+where the payload is JSON ``{"sub": <HMAC-SHA256(secret, RRN or FRN)>, "exp": <unix
+time>}``. The number itself never travels: ``sub`` is the same keyed hash the access
+log stores for every record about that person. Here ``mdr subjects token NUMBER``
 issues such tokens; a production identity provider holding the same secret
 issues them after authenticating the citizen (e.g. with a certificate).
 """
@@ -18,9 +18,9 @@ import json
 import math
 import time
 
-from entities.identifiers import normalize
+from entities.identifiers import check, normalize
 from mdr.access.secrets import identifier_hmac
-from mdr.errors import Unauthorized
+from mdr.errors import InvalidIdentifier, Unauthorized
 
 
 def _b64(data: bytes) -> str:
@@ -31,13 +31,28 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def subject_hash(secret: bytes, rrn: str) -> str:
-    """The keyed hash of a resident registration number (canonical form)."""
-    return identifier_hmac(secret, normalize("rrn", rrn))
+#: The identifiers a data subject is known by: Koreans by their resident registration
+#: number, foreign residents by their foreign registration number.
+SUBJECT_IDENTIFIERS = ("rrn", "frn")
 
 
-def issue_token(secret: bytes, rrn: str, ttl_seconds: int = 3600) -> str:
-    payload = _b64(json.dumps({"sub": subject_hash(secret, rrn),
+def subject_identifier(raw: str) -> str:
+    """``raw`` in canonical form, if it is a valid resident or foreign registration
+    number; else :class:`InvalidIdentifier`."""
+    for kind in SUBJECT_IDENTIFIERS:
+        if check(kind, raw).ok:
+            return normalize(kind, raw)
+    raise InvalidIdentifier("not a valid resident or foreign registration number")
+
+
+def subject_hash(secret: bytes, identifier: str) -> str:
+    """The keyed hash of a subject's registration number (canonical form): the hash the
+    access log keeps for every record about them."""
+    return identifier_hmac(secret, subject_identifier(identifier))
+
+
+def issue_token(secret: bytes, identifier: str, ttl_seconds: int = 3600) -> str:
+    payload = _b64(json.dumps({"sub": subject_hash(secret, identifier),
                                "exp": int(time.time()) + ttl_seconds}).encode())
     signature = _b64(hmac.new(secret, payload.encode(), hashlib.sha256).digest())
     return f"{payload}.{signature}"

@@ -99,21 +99,24 @@ def revoke_command(key_id: Annotated[str, typer.Argument(help="Key id, e.g. k1a2
 
 @subjects_app.command("token")
 def token_command(
-    rrn: Annotated[str, typer.Argument(
-        help="The subject's resident registration number, or - to read it from stdin "
-             "(keeps it out of the process list and shell history).")],
+    number: Annotated[str, typer.Argument(
+        metavar="NUMBER",
+        help="The subject's resident (or foreign) registration number, or - to read it "
+             "from stdin (keeps it out of the process list and shell history).")],
     ttl: Annotated[int, typer.Option(help="Lifetime in seconds.", min=60, max=86400)] = 3600,
 ) -> None:
     """Issue a signed subject token (in production the identity provider does this)."""
-    from entities.identifiers import check
     from mdr.access.secrets import server_secret
-    from mdr.access.subjects import issue_token
+    from mdr.access.subjects import issue_token, subject_identifier
+    from mdr.errors import InvalidIdentifier
 
-    if rrn == "-":
-        rrn = sys.stdin.readline().strip()
-    if not check("rrn", rrn).ok:
-        raise typer.BadParameter("not a valid resident registration number")
-    common.console.print(issue_token(server_secret(common.settings()), rrn, ttl),
+    if number == "-":
+        number = sys.stdin.readline().strip()
+    try:
+        subject_identifier(number)
+    except InvalidIdentifier as exc:
+        raise typer.BadParameter(exc.detail) from None
+    common.console.print(issue_token(server_secret(common.settings()), number, ttl),
                          highlight=False, soft_wrap=True)
 
 

@@ -106,6 +106,12 @@ def test_subject_token_and_audit_verify(cli) -> None:
     assert verify_token(secret, token) == subject_hash(secret, rrn)
     piped = cli.invoke(app, ["subjects", "token", "-"], input=rrn + "\n").stdout.strip()
     assert verify_token(secret, piped) == subject_hash(secret, rrn)  # kept out of argv
+    frn = make("foreign_resident")["frn"]
+    foreign = cli.invoke(app, ["subjects", "token", frn])
+    assert foreign.exit_code == 0, foreign.output
+    assert verify_token(secret, foreign.stdout.strip()) == subject_hash(secret, frn)
+    wrong = cli.invoke(app, ["subjects", "token", "9013011234567"])  # no 13th month
+    assert wrong.exit_code == 2 and "not a valid resident or foreign" in wrong.output
     verified = cli.invoke(app, ["audit", "verify", "--json"])
     assert verified.exit_code == 0, verified.output
     assert json.loads(verified.stdout)["ok"] is True

@@ -89,6 +89,22 @@ def test_citizen_sees_who_read_records_about_them(api, api_db) -> None:
                    headers={"Authorization": f"Bearer {forged}"}).status_code == 401
 
 
+def test_a_foreign_resident_sees_who_read_their_record(api, api_db) -> None:
+    person = make("foreign_resident")
+    store(api_db, "foreign_resident", [person])
+    _, immigration = new_key(api_db, ["foreign_resident:frn,name"], ["immigration"],
+                             agency="MOJ-IMMIGRATION")
+    read = api.post("/v1/datasets/foreign_resident/records:lookup",
+                    json={"keys": [person["frn"]]}, headers=immigration)
+    assert read.status_code == 200 and read.json()["records"]
+    spelled = f"{person['frn'][:6]}-{person['frn'][6:]}"  # any spelling of the number
+    token = issue_token(SECRET.encode(), spelled)
+    response = api.get("/v1/subject/access-log", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    assert [(a["agency_code"], a["dataset"]) for a in response.json()["accesses"]] == [
+        ("MOJ-IMMIGRATION", "foreign_resident")]
+
+
 def test_portal_envelope_json_and_xml(api, api_db) -> None:
     medicines = [make("medicine") for _ in range(3)]
     store(api_db, "medicine", medicines)
