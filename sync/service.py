@@ -789,7 +789,7 @@ class _Apply:
         naming the date; rows the master already agrees with stay unchanged."""
         if self.later_full is None and not self.later_deltas:
             return
-        stated = self._stated_after("key")
+        stated = self._stated_after("sync_plan.key")
         self.sql(f"UPDATE sync_plan SET kind = 'stated', latest_valid_from = {stated} "
                  f"WHERE kind IN ('created', 'changed', 'corrected') AND {stated} > :as_of")
         self._quarantine(

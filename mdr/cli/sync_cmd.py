@@ -13,7 +13,7 @@ from rich.table import Table
 
 from mdr.cli import common
 from mdr.db.engine import make_engine, unit_of_work
-from mdr.errors import InvalidInput
+from mdr.errors import InvalidInput, UnknownDataset
 
 app = typer.Typer(help="Load owning agencies' snapshots and deltas into the master.",
                   no_args_is_help=True)
@@ -71,8 +71,13 @@ def run_command(
     Exit codes: 0 applied (or nothing to do), 3 applied with rows quarantined, 1 refused
     or failed with nothing applied (the reason on stderr), 2 a bad option.
     """
+    from entities.registry import get_dataset
     from sync.service import sync_file
 
+    try:
+        get_dataset(dataset)
+    except UnknownDataset as exc:  # a bad argument (exit 2), before any database work
+        raise typer.BadParameter(exc.detail, param_hint="DATASET") from None
     when = _parse_date(as_of)
     settings = common.settings()
     db = common.database(settings, "sync")

@@ -87,6 +87,14 @@ def test_a_file_without_an_optional_column_warns_and_history_keeps_the_warning(
     assert any("name_hanja" in w for w in batches["batches"][0]["warnings"])
 
 
+def test_an_unknown_dataset_is_a_bad_argument(cli, master, tmp_path: Path) -> None:
+    snapshot = write_csv(tmp_path / "resident.csv", people(1))
+    result = cli.invoke(app, ["sync", "run", "no_such_dataset", str(snapshot)])
+    assert result.exit_code == 2, result.output
+    assert "no_such_dataset" in result.output
+    assert count(master, "SELECT count(*) FROM sync_batch") == 0
+
+
 def test_cp949_file_matches_utf8(cli, master, tmp_path: Path) -> None:
     records = people(5)
     path = write_csv(tmp_path / "resident_cp949.csv", records, encoding="cp949")
