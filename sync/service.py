@@ -2,13 +2,14 @@
 
 The whole apply is set-based SQL inside one transaction:
 
-1. each source row's raw text is hashed (:func:`source_row_hash`), and key and
-   hash are COPYed into an unlogged staging table of the batch;
-2. rows whose hash is what the current table keeps for that key (``raw_hash``,
-   the hash of the row last received) are unchanged and skip all further work,
-   the common case for a nightly snapshot; only the others, the candidates, are
-   COPYed in full (each new version, and the same values spelled anew, store
-   their row's hash, so a row is checked once per change);
+1. each source row's raw text is hashed (:func:`source_row_hash`), and the current
+   table's keys, with the hash of the row last received for each (``raw_hash``),
+   are read in one COPY;
+2. polars joins the two: rows whose hash is the one kept for their key are
+   unchanged and skip all further work, the common case for a nightly snapshot;
+   only the others, the candidates, are COPYed into the database, in full (each new
+   version, and the same values spelled anew, store their row's hash, so a row is
+   checked once per change);
 3. the candidates are validated in PostgreSQL (required fields, types,
    code lists, identifier rules via the ``mdr_check_*`` functions); failures go
    to ``sync_quarantine`` with row number, field and reason, valid rows go on,
@@ -27,8 +28,8 @@ The whole apply is set-based SQL inside one transaction:
 5. versions, current rows, outbox events, the batch ledger row and the
    catalogue's row count are written in that same transaction.
 
-A crash at any point leaves the master as it was (the staging table, created in
-the transaction, disappears with it); a rerun marks the interrupted batch failed
+A crash at any point leaves the master as it was (the work tables, created in
+the transaction, disappear with it); a rerun marks the interrupted batch failed
 and completes. The same file (same checksum) applied again changes nothing and
 is recorded as a duplicate: a delta, whenever it comes again; a full snapshot, when
 no other batch came between (after one, it brings the master back to that snapshot).
@@ -45,6 +46,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -489,7 +491,6 @@ class _Apply:
         self.later_deltas: list[int] = []
         self.key = _q(spec.key)
         self.fields = [_q(f.name) for f in spec.fields]
-        self.stage = f"sync_stage_{result.batch_id}"
         self.version = _q(spec.version_table)
         self.current = _q(spec.current_table)
         self.params = {"b": result.batch_id, "as_of": as_of, "d": spec.name}
@@ -517,7 +518,7 @@ class _Apply:
 
     def run(self) -> None:
         self.sql("SET LOCAL work_mem = '256MB'")
-        self._copy_into_staging()
+        self._read_master_keys()
         self._select_candidates()
         self._validate()
         self._classify()
@@ -541,21 +542,27 @@ class _Apply:
             "empty export is the usual cause. If the records really ended, apply it with "
             "--allow-mass-end.")
 
-    def _copy_into_staging(self) -> None:
-        done = self.timed("staging")
-        frame = self.frame.with_row_index("row_number").with_columns(
-            source_row_hash(self.spec, self.keep_fields).alias("raw_hash"))
-        if OP_COLUMN not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(OP_COLUMN))
-        self.rows = _nul_marked(frame.select(
-            ["row_number", OP_COLUMN, *self.spec.field_names, "raw_hash"]),
-            [OP_COLUMN, self.spec.key])  # what staging sends of every row
-        self.sql(f"CREATE UNLOGGED TABLE {self.stage} "
-                 f"(row_number integer, op text, {self.key} text, raw_hash bigint)")
-        self._copy(self.stage, self.rows.select(
-            "row_number", OP_COLUMN, self.spec.key, "raw_hash"))
-        # No ANALYZE: the staging table is only ever scanned whole, and the planner
-        # takes its size from its pages.
+    def _read_master_keys(self) -> None:
+        """The file's rows with their hashes, and the current table's side of the
+        comparison: each live key, the hash of the row last received for it, its
+        version, and whether that version is dated after this batch. One COPY out of
+        narrow columns costs less than staging the file's keys and joining there."""
+        done = self.timed("master_keys")
+        with ThreadPoolExecutor(1) as reader:  # the server sends while polars hashes
+            master = reader.submit(
+                self._copy_out,
+                f"SELECT {self.key}, raw_hash, version_id, (valid_from > DATE "
+                f"'{self.as_of.isoformat()}')::int FROM {self.current}",
+                {"m_key": pl.String, "m_hash": pl.Int64, "m_version": pl.Int64,
+                 "m_later": pl.Int8})
+            frame = self.frame.with_row_index("row_number").with_columns(
+                source_row_hash(self.spec, self.keep_fields).alias("raw_hash"))
+            if OP_COLUMN not in frame.columns:
+                frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(OP_COLUMN))
+            self.rows = _nul_marked(frame.select(
+                ["row_number", OP_COLUMN, *self.spec.field_names, "raw_hash"]),
+                [OP_COLUMN, self.spec.key])  # the columns every row is compared by
+            self.master = master.result()
         done()
 
     def _copy(self, table: str, frame: pl.DataFrame) -> None:
@@ -565,44 +572,47 @@ class _Apply:
                            size=_COPY_READ)
         cursor.close()
 
+    def _copy_out(self, query: str, schema: dict[str, Any]) -> pl.DataFrame:
+        """The rows of ``query``, in this transaction, as a frame of ``schema``."""
+        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        buffer = io.BytesIO()
+        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
+        cursor.close()
+        if not buffer.tell():
+            return pl.DataFrame(schema=schema)
+        buffer.seek(0)
+        return pl.read_csv(buffer, has_header=False, schema=schema)
+
     def _select_candidates(self) -> None:
         """Rows not as the master last received them: the only ones worth checking.
 
-        One hash join of the file's keys and hashes with the current table also
+        One hash join of the file's keys and hashes with the current table's also
         yields the live keys the file does not carry as written (the candidates for
         ending in full mode), so the classification needs no second pass over either
-        table. Only the candidates' rows then go to the database in full.
+        side. Only the candidates' rows then go to the database, in full.
         """
         done = self.timed("compare")
-        join = "FULL JOIN" if self.mode == "full" else "LEFT JOIN"
-        self.sql(
-            "CREATE TEMP TABLE sync_cmp ON COMMIT DROP AS "
-            f"SELECT s.row_number, c.{self.key} AS cur_key, c.version_id AS cur_version_id "
-            f"FROM {self.stage} s {join} {self.current} c ON c.{self.key} = s.{self.key} "
-            "WHERE s.row_number IS NULL OR c.raw_hash IS DISTINCT FROM s.raw_hash "
-            "OR s.op IS NOT NULL OR c.valid_from > :as_of"  # see _settle_rows_dated_...
-        )
-        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        numbers = io.BytesIO()
-        cursor.copy_expert("COPY (SELECT row_number FROM sync_cmp WHERE row_number IS NOT NULL)"
-                           " TO STDOUT", numbers)
-        cursor.close()
-        numbers.seek(0)
-        wanted = pl.read_csv(numbers, has_header=False, schema={"row_number": pl.UInt32})
-        candidates = _nul_marked(self.rows.gather(wanted["row_number"].sort()))
+        joined = self.rows.select("row_number", OP_COLUMN, self.spec.key, "raw_hash").join(
+            self.master, left_on=self.spec.key, right_on="m_key",
+            how="full" if self.mode == "full" else "left", coalesce=False)
+        in_file = pl.col("row_number").is_not_null()
+        differs = (pl.col("m_hash").is_null() | (pl.col("m_hash") != pl.col("raw_hash"))
+                   | pl.col(OP_COLUMN).is_not_null() | (pl.col("m_later") == 1))  # see _settle
+        wanted = joined.filter(in_file & differs)["row_number"].sort()
+        candidates = _nul_marked(self.rows.gather(wanted))
+        # Keys a delta names and leaves as they are (kept in _write).
+        self.named_unchanged = joined.filter(in_file & ~differs).select(self.spec.key)
         columns = ", ".join(f"{name} text" for name in self.fields)
         self.sql("CREATE TEMP TABLE sync_cand (row_number integer, op text, "
                  f"{columns}, raw_hash bigint) ON COMMIT DROP")
         self._copy("sync_cand", candidates)
-        self.sql(
-            "CREATE TEMP TABLE sync_absent ON COMMIT DROP AS "
-            "SELECT cur_key AS key, cur_version_id AS version_id FROM sync_cmp "
-            "WHERE row_number IS NULL"
-        )
+        self.sql("CREATE TEMP TABLE sync_absent (key text, version_id bigint) ON COMMIT DROP")
+        self._copy("sync_absent", joined.filter(~in_file).select("m_key", "m_version"))
         self.analyze("sync_cand", "row_number", self.key)
         self.analyze("sync_absent", "key")
         self.result.checked = candidates.height
         self.result.unchanged = self.frame.height - candidates.height
+        self.master = self.master.clear()  # done with: memory back before validation
         done()
 
     def _validate(self) -> None:
@@ -640,16 +650,19 @@ class _Apply:
         )
         self.analyze("sync_cand_keys", "k")
         # A key written twice matters only when the rows differ, and then at least one
-        # of them differs from the master, so is a candidate: comparing candidates with
-        # the file (one pass, both rows of each pair) finds every such pair.
-        self.sql(
-            "CREATE TEMP TABLE sync_dupes ON COMMIT DROP AS "
-            "SELECT unnest(ARRAY[c.row_number, s.row_number]) AS row_number "
-            f"FROM sync_cand_keys c JOIN {self.stage} s "
-            f"ON s.{self.key} = c.k AND s.row_number <> c.row_number "
-            "UNION SELECT c.row_number FROM sync_cand_keys c "
-            "JOIN sync_cand_keys d ON d.k = c.k AND d.row_number <> c.row_number"
-        )
+        # of them differs from the master, so is a candidate: comparing candidates'
+        # keys with the file's (both rows of each pair) finds every such pair.
+        # (And candidates with each other: two rows may spell one key alike, but not as
+        # it is stored.)
+        cand_keys = self._copy_out("SELECT row_number, k FROM sync_cand_keys",
+                                   {"row_number": pl.UInt32, "k": pl.String})
+        written = pl.concat([self.rows.select("row_number", pl.col(self.spec.key).alias("k")),
+                             cand_keys])
+        pairs = cand_keys.join(written, on="k", suffix="_other").filter(
+            pl.col("row_number") != pl.col("row_number_other"))
+        self.sql("CREATE TEMP TABLE sync_dupes (row_number integer) ON COMMIT DROP")
+        self._copy("sync_dupes", pl.concat([pairs.select("row_number"), pairs.select(
+            pl.col("row_number_other").alias("row_number"))]).unique())
         self.sql(
             "UPDATE sync_checked c SET problems = problems || "
             f"ARRAY['{spec.key}{_SEP}the same key appears on more than one row of the file'] "
@@ -811,8 +824,7 @@ class _Apply:
         # A key not live now but valid past this date (its end was announced ahead).
         # Versions reach past a batch's date only when a batch dated later was applied:
         # without one, the new keys are not looked up.
-        if self.sql("SELECT EXISTS (SELECT 1 FROM sync_batch WHERE dataset = :d "
-                    "AND status = 'applied' AND as_of > :as_of)").scalar():
+        if self.later_full is not None or self.later_deltas:
             self.sql(
                 "UPDATE sync_plan p SET kind = 'precedes', latest_valid_from = v.until "
                 f"FROM (SELECT {self.key} AS key, max(valid_to) AS until FROM {self.version} "
@@ -820,6 +832,11 @@ class _Apply:
                 f"WHERE kind = 'created')) AND superseded_at IS NULL AND valid_to > :as_of "
                 f"GROUP BY {self.key}) v WHERE p.kind = 'created' AND v.key = p.key"
             )
+        if not self.sql("SELECT EXISTS (SELECT 1 FROM sync_plan WHERE kind = 'precedes')"
+                        ).scalar():
+            # The usual night. (Not left to the statements below: sync_plan is not yet
+            # analysed, and the planner joined it with every version, 0.6 s at 1M.)
+            return
         sent = [name for name in self.fields if name not in self.kept]
         fields_in = ", ".join(f"i.{name}" for name in sent)
         fields_ver = ", ".join(f"v.{name}" for name in sent)
@@ -949,12 +966,12 @@ class _Apply:
         if self.mode == "delta":
             # Rows found unchanged leave no version behind: keep every key this delta
             # named, so that a batch dated before it cannot contradict it.
+            self.sql("CREATE TEMP TABLE sync_named (key text) ON COMMIT DROP")
+            self._copy("sync_named", self.named_unchanged)
             self.sql(
                 "INSERT INTO sync_delta_key (batch_id, record_key) SELECT DISTINCT :b, k FROM ("
                 "SELECT key FROM sync_plan UNION ALL SELECT key FROM sync_ending UNION ALL "
-                f"SELECT s.{self.key} FROM {self.stage} s LEFT JOIN sync_cmp m "
-                "USING (row_number) WHERE m.row_number IS NULL) named (k)")
-        self.sql(f"DROP TABLE {self.stage}")
+                "SELECT key FROM sync_named) named (k)")
         done()
 
 

@@ -23,7 +23,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 #: Exit code of `mdr sync run` when the batch applied but some rows were quarantined.
 EXIT_QUARANTINED = 3
 
-STAGES = ("reading", "staging", "compare", "validate", "classify", "apply")
+STAGES = ("reading", "master_keys", "compare", "validate", "classify", "apply")
 
 
 class Mode(StrEnum):

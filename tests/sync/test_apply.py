@@ -290,6 +290,29 @@ def test_duplicate_keys_in_one_file_are_quarantined(master) -> None:
     assert result.created == 2
 
 
+def test_a_key_written_twice_in_any_spelling_quarantines_both_rows(master) -> None:
+    people = residents(4)
+    apply(master, people, sha="a")
+
+    def hyphened(person: dict) -> dict:
+        return {**person, "rrn": person["rrn"][:6] + "-" + person["rrn"][6:]}
+
+    file = [
+        people[0], {**people[0], "name": "둘째줄"},  # as stored (known by its hash) + another
+        hyphened(people[1]), {**hyphened(people[1]), "name": "같은철자"},  # one spelling twice
+        people[2], {**hyphened(people[2]), "name": "다른철자"},  # two spellings
+        people[3],
+    ]
+    result = apply(master, file, sha="b", as_of=FEB)
+    quarantined = {r["row_number"] for r in rows(
+        master, "SELECT row_number FROM sync_quarantine WHERE batch_id = :b", b=result.batch_id)}
+    # Rows 0 and 4 agree with the master (unchanged: nothing of theirs is applied either).
+    assert quarantined == {1, 2, 3, 5}
+    assert (result.quarantined, result.unchanged) == (4, 3)
+    assert (result.changed, result.ended, result.created) == (0, 0, 0)
+    assert scalar(master, "SELECT count(*) FROM resident_version") == 4
+
+
 def test_identifier_spellings_are_normalised_and_match(master) -> None:
     people = residents(2)
     apply(master, people, sha="a")
