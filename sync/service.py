@@ -56,6 +56,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, text
 
 from entities.catalogue import recount
+from entities.masking import mask_field
 from entities.registry import get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
 from mdr.errors import ConfigurationError, Conflict, InvalidInput, MassEndRefused
@@ -863,23 +864,28 @@ class _Apply:
         unreadable = int(self.sql(
             "SELECT count(*) FROM sync_checked WHERE key_bad").scalar_one())
         if unreadable:
-            held = self.sql("DELETE FROM sync_ending").rowcount
+            held_where = "true"
             why = (f"{unreadable:,} of its rows have a {self.spec.key} that cannot be read "
                    "(see the quarantine); send the snapshot again with them fixed")
         elif self.later_full is not None:
-            held = self.sql("DELETE FROM sync_ending").rowcount
+            held_where = "true"
             why = (f"a full snapshot dated {self.later_full.isoformat()} was applied before "
                    "this one and holds them")
         else:
-            held = self.sql(
-                f"DELETE FROM sync_ending e USING {self.current} c "
-                f"WHERE c.{self.key} = e.key AND (c.valid_from > :as_of "
-                f"OR {self._stated_after('e.key')} > :as_of)").rowcount
+            held_where = (f"EXISTS (SELECT 1 FROM {self.current} c WHERE c.{self.key} = e.key "
+                          f"AND (c.valid_from > :as_of OR {self._stated_after('e.key')} "
+                          "> :as_of))")
             why = ("each has a version dated after this batch's as-of date, or a batch dated "
                    "later named it")
+        # A few of them, masked, so that a steward can look them up.
+        examples = self.sql(f"SELECT e.key FROM sync_ending e WHERE {held_where} "
+                            "ORDER BY e.key LIMIT 3").scalars().all()
+        held = self.sql(f"DELETE FROM sync_ending e WHERE {held_where}").rowcount
         if held:
+            shown = ", ".join(str(mask_field(self.spec, self.spec.key, key)) for key in examples)
             self.result.warnings.append(
-                f"{held:,} live records this snapshot leaves out were not ended: {why}")
+                f"{held:,} live records this snapshot leaves out were not ended: {why} "
+                f"(for instance {shown})")
         self.result.ends_withheld = held
 
     def _quarantine(self, rows_sql: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from entities.masking import mask
 from sync.service import sync_file
 from tests.sync.conftest import as_text, frame_of
 from tests.sync.test_apply import apply, residents, rows, scalar
@@ -48,6 +49,9 @@ def test_a_late_full_snapshot_changes_and_ends_nothing_a_later_one_stated(master
     assert all("a batch dated 2026-12-01 was applied before this one" in r["reason"]
                and "--as-of 2026-12-01" in r["reason"] for r in reasons)
     assert "a full snapshot dated 2026-12-01 was applied before this one" in result.warnings[0]
+    left_out = people[1]["rrn"]  # named, masked as everywhere
+    assert f"for instance {mask(left_out)}" in result.warnings[0]
+    assert left_out not in result.warnings[0]
     assert scalar(master, "SELECT warnings FROM sync_batch WHERE batch_id = :b",
                   b=result.batch_id) == result.warnings
 
