@@ -24,7 +24,15 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from mdr.errors import PROBLEM_BASE, DatabaseUnavailable, InvalidInput, MdrError
+from mdr.db.held_connection import connection_broke
+from mdr.errors import (
+    PERSONAL_NUMBER,
+    PROBLEM_BASE,
+    DatabaseUnavailable,
+    InvalidInput,
+    MdrError,
+    shown,
+)
 from mdr.logging import request_id_var
 
 log = logging.getLogger(__name__)
@@ -110,14 +118,14 @@ def problem_response(
         "type": PROBLEM_BASE + slug,
         "title": title,
         "status": status,
-        "detail": detail,
+        "detail": _scrubbed(detail),
         "instance": public_path(request if isinstance(request, str) else _instance(request)),
     }
     request_id = request_id_var.get()
     if request_id:
         body["request_id"] = request_id
     if extra:
-        body.update(extra)
+        body.update(_scrubbed(extra))
     return Response(
         orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
@@ -163,17 +171,25 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return validation_problem(exc.errors(), request)
 
 
-#: A member name echoed in a 422: the names of this API's fields. Anything else (an
-#: unknown member named like a resident registration number, say) is not repeated.
-_ECHOED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-_DIGIT_RUN = re.compile(r"[0-9]{6}")
-
-
 def _location_part(part: Any) -> str:
-    if isinstance(part, int) or (isinstance(part, str) and _ECHOED_NAME.fullmatch(part)
-                                 and not _DIGIT_RUN.search(part)):
+    """A member name echoed in a 422 only if it reads as a name (see :func:`shown`): an
+    unknown member named like a resident registration number is not repeated."""
+    if isinstance(part, int) or (isinstance(part, str) and shown(part) == part):
         return str(part)
     return "(a member not shown)"
+
+
+def _scrubbed(value: Any) -> Any:
+    """``value`` with anything shaped like a resident or foreign registration number
+    replaced: the last guard of the rule that no error repeats a personal identifier,
+    whatever message a caller's value reached (a file name, a scope, an id)."""
+    if isinstance(value, str):
+        return PERSONAL_NUMBER.sub("(a number not shown)", value)
+    if isinstance(value, list | tuple):
+        return [_scrubbed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    return value
 
 
 def validation_problem(raw_errors: Sequence[Any], request: Request | str) -> Response:
@@ -234,9 +250,9 @@ def holds_nul(exc: BaseException) -> bool:
 
 def unexpected_response(exc: BaseException, path: str) -> Response:
     """The answer to an exception no handler expected: 503 (retry later) when the
-    database went away, 422 for a NUL character no check caught, else 500 (logged with
-    its traceback)."""
-    if isinstance(exc, DATABASE_LOST):
+    database went away (or a connection to it broke mid-statement), 422 for a NUL
+    character no check caught, else 500 (logged with its traceback)."""
+    if isinstance(exc, DATABASE_LOST) or connection_broke(exc):
         return mdr_problem(DatabaseUnavailable(
             "the database is unavailable; retry later",
             retry_after=DATABASE_RETRY_AFTER_SECONDS), path)

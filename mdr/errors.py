@@ -17,15 +17,17 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,62}")
 #: Thirteen digits, a hyphen allowed after six: the form of resident and foreigner
 #: registration numbers.
 PERSONAL_NUMBER = re.compile(r"\d{6}-?\d{7}")
+NOT_SHOWN = "(a value that is not a name)"
 
 
 def shown(value: str) -> str:
     """A caller's value as an error may repeat it: a name (of a dataset, field, search,
     purpose) as sent, anything else not at all, since it could be a personal identifier
     put in the wrong place."""
-    if _NAME.fullmatch(value) and not PERSONAL_NUMBER.search(value):
+    # Six digits or more, however split (r580417_2592179): not a name, maybe a number.
+    if _NAME.fullmatch(value) and sum(ch.isdigit() for ch in value) < 6:
         return value
-    return "(a value that is not a name)"
+    return NOT_SHOWN
 
 
 class MdrError(Exception):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncpg
 import pytest
+from asyncpg.exceptions._base import DataError as ArgumentError
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
+from api.problems import unexpected_response
 from mdr.errors import Forbidden, UnknownDataset
 
 pytestmark = pytest.mark.db
@@ -109,3 +112,20 @@ def test_openapi_has_real_title_version_and_description(client: TestClient) -> N
     assert spec["info"]["title"].startswith("mdr")
     assert spec["info"]["version"] == "0.1.0"
     assert "National Master Data Repository" in spec["info"]["description"]
+
+
+@pytest.mark.parametrize("broke", [
+    asyncpg.InterfaceError("cannot perform operation: another operation is in progress"),
+    asyncpg.InternalClientError("cannot switch to state 12; another operation (2) is in "
+                                "progress"),
+], ids=["InterfaceError", "InternalClientError"])
+def test_a_connection_broken_mid_statement_is_a_503(broke: Exception) -> None:
+    """What asyncpg raises when a backend is killed under a pooled query (key checks,
+    searches, the change feed): the database went away, not a bug."""
+    answer = unexpected_response(broke, "/v1/changes")
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
+
+
+def test_a_bad_query_argument_is_not_taken_for_a_lost_database() -> None:
+    bad_argument = ArgumentError("invalid input for query argument $1")
+    assert unexpected_response(bad_argument, "/v1/changes").status_code == 500

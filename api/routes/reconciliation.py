@@ -55,7 +55,7 @@ from api.json import json_response
 from api.records_service import ReadContext
 from entities.registry import get_dataset
 from mdr.access.keys import Principal
-from mdr.errors import Forbidden, InvalidInput, MdrError, NoGrant, NotFound
+from mdr.errors import PERSONAL_NUMBER, Forbidden, InvalidInput, MdrError, NoGrant, NotFound
 from mdr.tabular import normalise_encoding
 from reconciliation import inbox, intake, metrics, service
 
@@ -98,12 +98,19 @@ def _optional_file(schema: dict[str, Any]) -> None:
         schema["description"] = description
 
 
+def public_name(filename: str) -> str:
+    """An uploaded file's name as the run keeps, logs and shows it: without its folder,
+    and without a part shaped like a registration number (a copy named after a person
+    must not carry the number into messages, logs and run records)."""
+    return PERSONAL_NUMBER.sub("redacted", Path(filename).name)
+
+
 async def _store(upload: UploadFile, folder: Path, fallback: str) -> Path:
     """Write an upload to ``folder`` in chunks, under a safe version of its name.
 
     The extension is kept (it decides the format); a name in Hangul becomes ``upload``.
     """
-    original = Path(Path(upload.filename or fallback).name)
+    original = Path(public_name(upload.filename or fallback))
     stem = _SAFE_NAME.sub("_", original.stem).strip("._") or "upload"
     suffix = _SAFE_NAME.sub("_", original.suffix.lower())
     folder.mkdir(parents=True, exist_ok=True)
@@ -185,7 +192,7 @@ async def create_run(
         / "uploads"
         / (uuid.uuid4().hex)
     )
-    intake.file_format(Path(file.filename or "copy.csv"))
+    intake.file_format(Path(public_name(file.filename or "copy.csv")))
     path = await _store(file, folder, "copy.csv")
     mapping_dict = None
     if mapping is not None and mapping.filename:
@@ -196,7 +203,7 @@ async def create_run(
             shutil.rmtree(folder, ignore_errors=True)  # refused: keep nothing of it
             raise
     engine: Engine = request.app.state.engine
-    source = file.filename or path.name
+    source = public_name(file.filename or path.name)
     run_id = await run_in_threadpool(
         service.create_run, engine, spec.name, agency, source, scope_map
     )
@@ -207,7 +214,7 @@ async def create_run(
         path,
         encoding=encoding or None,
         mapping=mapping_dict,
-        source_name=Path(source).name,
+        source_name=source,
     )
     where = f"/v1/reconciliation/runs/{run_id}"
     return json_response(

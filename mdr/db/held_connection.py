@@ -21,18 +21,28 @@ class ConnectionLost(ConnectionError):
     request gets a 503 and may retry), not a fault of the request."""
 
 
-def as_lost(exc: Exception) -> Exception:
-    """``exc`` as the requests of a failed lane statement should see it.
+def connection_broke(exc: BaseException) -> bool:
+    """Whether asyncpg raised ``exc`` because the connection broke under a statement.
 
-    asyncpg reports a backend killed mid-statement as ConnectionDoesNotExistError, or,
-    depending on where in its protocol the loss lands, as an InterfaceError or an
-    InternalClientError ("cannot switch to state 12"). A lane runs one statement at a
-    time, so those client-side errors mean the connection is gone, and the lane drops
-    it: they become :class:`ConnectionLost`, with the original as the cause.
+    A backend killed mid-statement surfaces as ConnectionDoesNotExistError, or,
+    depending on where in asyncpg's protocol the loss lands, as a plain InterfaceError
+    ("another operation is in progress", "connection is closed") or an
+    InternalClientError ("cannot switch to state 12"). InterfaceError's subclasses are
+    not: they report a bad argument or a configuration (a 422 or a bug, not a 503).
     """
     import asyncpg
 
-    if isinstance(exc, asyncpg.InterfaceError | asyncpg.InternalClientError):
+    return isinstance(exc, asyncpg.InternalClientError) or type(exc) is asyncpg.InterfaceError
+
+
+def as_lost(exc: Exception) -> Exception:
+    """``exc`` as the requests of a failed lane statement should see it.
+
+    A lane runs one statement at a time, so asyncpg's client-side state errors
+    (:func:`connection_broke`) mean the connection is gone, and the lane drops it:
+    they become :class:`ConnectionLost`, with the original as the cause.
+    """
+    if connection_broke(exc):
         lost = ConnectionLost(f"the connection to PostgreSQL broke ({type(exc).__name__})")
         lost.__cause__ = exc
         return lost

@@ -22,6 +22,7 @@ from mdr.access.keys import create_key
 from mdr.cli import reconcile_cmd
 from mdr.db.engine import Database, session_factory, unit_of_work
 from mdr.settings import Settings, get_settings
+from tests.factories import make
 from tests.reconciliation.conftest_db import AGENCY, Snapshot, count, rows, url_of
 
 pytestmark = pytest.mark.db
@@ -368,3 +369,27 @@ def test_reconcile_refuses_an_unwritable_out_path_before_running(
     assert result.exit_code != 0
     assert "is a directory" in str(result.exception)
     assert count(rec_db, "SELECT count(*) FROM reconciliation_run") == runs_before  # nothing ran
+
+
+def test_errors_do_not_repeat_a_registration_number_sent_in_any_field(
+    api: TestClient, rec_db: Engine, tmp_path: Path
+) -> None:
+    rrn = make("resident")["rrn"]
+    agency, steward = key(rec_db, ["resident"]), key(rec_db, ["steward"], agency="MOIS")
+    copy = tmp_path / "copy.csv"
+    copy.write_text("rrn,name\n")
+    answers = [
+        upload(api, agency, copy, scope=f"rrn={rrn}x"),  # not FIELD=VALUE of a known field
+        upload(api, agency, copy, scope=f"{rrn}=1"),
+        upload(api, agency, copy, name=f"{rrn}.txt"),  # an extension it cannot read
+        upload(api, agency, copy, name=f"{rrn[:6]}-{rrn[6:]}.csv"),  # no data rows
+        api.get(f"/v1/steward/items/{rrn}", headers=steward),
+    ]
+    for answer in answers:
+        assert rrn not in answer.text and rrn[6:] not in answer.text, answer.text
+        if answer.status_code == 202:  # refused in the background: the run says why
+            run = poll(api, agency, answer.json()["run_id"])
+            assert run["status"] == "failed", run
+            assert rrn[6:] not in run["error"] + run["source"], run  # (scope: as asked)
+        else:
+            assert 400 <= answer.status_code < 500, answer.text
