@@ -200,7 +200,9 @@ async def portal(
     page = _number(page_no, DEFAULT_PAGE_NO, MAX_PAGE_NO)
     rows = _number(num_of_rows, DEFAULT_ROWS, MAX_ROWS)
     try:
-        if page is None or rows is None or "" in formats:
+        repeated = [name for name in ("serviceKey", "purpose")
+                    if len(request.query_params.getlist(name)) > 1]
+        if page is None or rows is None or "" in formats or repeated:
             # The message never carries a value: the values stay out of logs and answers.
             raise InvalidInput("invalid portal request parameter")
         if not service_key:

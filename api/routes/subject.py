@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from api.deps import READ_SESSION
 from mdr.access.audit import subject_access
 from mdr.access.subjects import verify_token
-from mdr.errors import Unauthorized
+from mdr.errors import RepeatedHeader, Unauthorized
 
 router = APIRouter(prefix="/v1/subject", tags=["data subjects"])
 
@@ -24,6 +24,9 @@ def access_log(
     limit: int = Query(default=500, ge=1, le=5000),
     session: Session = READ_SESSION,
 ) -> dict[str, Any]:
+    if len(request.headers.getlist("authorization")) > 1:
+        raise RepeatedHeader("send authorization once; the request carries it more than once",
+                             headers=["authorization"])
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send the subject token as `Authorization: Bearer <token>`")
     subject = verify_token(request.app.state.secret, authorization[7:].strip())

@@ -86,3 +86,23 @@ def test_an_unknown_member_named_like_a_personal_identifier_is_not_echoed(
     # this API's own member names are still named
     named = api.post(LOOKUP, json={"keys": [rrn], "fields": 3}, headers=headers)
     assert named.status_code == 422 and "fields" in named.json()["detail"]
+
+
+def test_the_citizen_route_and_the_portal_refuse_repeated_credentials(
+        api: TestClient, api_db: Engine) -> None:
+    from mdr.access.subjects import issue_token
+
+    person = make("resident")
+    secret = api.app.state.secret  # type: ignore[attr-defined]
+    mine, theirs = (issue_token(secret, p["rrn"]) for p in (person, make("resident")))
+    twice = api.get("/v1/subject/access-log", headers=[
+        ("Authorization", f"Bearer {mine}"), ("Authorization", f"Bearer {theirs}")])
+    _check(twice, "authorization")
+
+    store(api_db, "medicine", [make("medicine")])
+    _, one = new_key(api_db, ["medicine"], ["public_info"])
+    _, other = new_key(api_db, ["medicine"], ["public_info"])
+    first, second = one["Authorization"][7:], other["Authorization"][7:]
+    answer = api.get(f"/v1/portal/medicine?serviceKey={first}&serviceKey={second}")
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["response"]["header"]["resultCode"] == "10"
