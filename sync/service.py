@@ -490,6 +490,7 @@ class _Apply:
         # Batches applied before this one but dated after it (see _find_later_batches).
         self.later_full: dt.date | None = None
         self.later_deltas: list[int] = []
+        self.any_later = False
         self.key = _q(spec.key)
         self.fields = [_q(f.name) for f in spec.fields]
         self.version = _q(spec.version_table)
@@ -769,15 +770,22 @@ class _Apply:
         done()
 
     def _find_later_batches(self) -> None:
-        """Batches applied before this one but dated after it: what they stated of a key
-        stands (see :meth:`_refuse_what_later_batches_stated`). A full snapshot stated
-        every live key; a delta, the keys on its rows (``sync_delta_key``)."""
-        later_full, later_deltas = self.sql(
-            "SELECT max(as_of) FILTER (WHERE mode = 'full'), "
-            "coalesce(array_agg(batch_id) FILTER (WHERE mode = 'delta'), '{}') "
+        """Batches applied before this one but dated after it, up to today: what they
+        stated of a key stands (see :meth:`_refuse_what_later_batches_stated`). A full
+        snapshot stated every live key; a delta, the keys on its rows
+        (``sync_delta_key``). A batch dated after today is an announcement: the changes
+        it announced stand as later versions (see :meth:`_settle_rows_dated_before_the_
+        master`), but it does not freeze the other records until its date, or the
+        nightly snapshots before it could record no change at all."""
+        later_full, later_deltas, any_later = self.sql(
+            "SELECT max(as_of) FILTER (WHERE mode = 'full' AND as_of <= :today), "
+            "coalesce(array_agg(batch_id) FILTER (WHERE mode = 'delta' AND as_of <= :today), "
+            "'{}'), count(*) FILTER (WHERE status = 'applied') > 0 "
             "FROM sync_batch WHERE dataset = :d AND as_of > :as_of AND batch_id <> :b "
-            "AND (status = 'applied' OR (status = 'duplicate' AND mode = 'full'))").one()
+            "AND (status = 'applied' OR (status = 'duplicate' AND mode = 'full'))",
+            today=today_in_korea()).one()
         self.later_full, self.later_deltas = later_full, list(later_deltas)
+        self.any_later = bool(any_later)
         self.params |= {"later_full": later_full, "later_deltas": self.later_deltas}
 
     def _stated_after(self, key: str) -> str:
@@ -825,7 +833,7 @@ class _Apply:
         # A key not live now but valid past this date (its end was announced ahead).
         # Versions reach past a batch's date only when a batch dated later was applied:
         # without one, the new keys are not looked up.
-        if self.later_full is not None or self.later_deltas:
+        if self.any_later:
             self.sql(
                 "UPDATE sync_plan p SET kind = 'precedes', latest_valid_from = v.until "
                 f"FROM (SELECT {self.key} AS key, max(valid_to) AS until FROM {self.version} "

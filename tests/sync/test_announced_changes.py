@@ -129,8 +129,7 @@ def test_a_snapshot_leaving_out_a_key_with_a_later_version_does_not_end_it(
         master, announced) -> None:
     result = apply(master, [announced[1], *announced[2:]], sha="short", as_of=today_in_korea())
     assert result.ended == 0 and result.ends_withheld == 1
-    later = (today_in_korea() + dt.timedelta(days=30)).isoformat()
-    assert f"a full snapshot dated {later} was applied before this one" in result.warnings[0]
+    assert "version dated after" in result.warnings[0]
     assert scalar(master, "SELECT count(*) FROM resident_today") == 20
     stored = scalar(master, "SELECT warnings FROM sync_batch WHERE batch_id = :b",
                     b=result.batch_id)
@@ -163,3 +162,19 @@ def test_a_row_agreeing_only_with_the_announced_version_is_quarantined(
                      "WHERE batch_id = :b", b=result.batch_id)
     later = (today + dt.timedelta(days=30)).isoformat()
     assert reason["row_number"] == 0 and f"dated {later}" in reason["reason"]
+
+
+def test_an_announcement_does_not_freeze_the_records_it_leaves_as_they_are(
+        master, announced) -> None:
+    """Tonight's snapshot, before next month's announced batch takes effect, still
+    records tonight's changes to the other records (the announcement is not a later
+    observation of them), and leaves the announced rename in place."""
+    today = today_in_korea()
+    tonight = [*announced[:5], {**announced[5], "name": "오늘개명"}, *announced[6:]]
+    result = apply(master, tonight, sha="tonight-change", as_of=today)
+    assert (result.changed, result.quarantined, result.ended) == (1, 0, 0), result.warnings
+    renamed = rows(master, "SELECT name, valid_from FROM resident WHERE rrn = :k",
+                   k=announced[5]["rrn"])[0]
+    assert (renamed["name"], renamed["valid_from"]) == ("오늘개명", today)
+    assert scalar(master, "SELECT name FROM resident WHERE rrn = :k",
+                  k=announced[0]["rrn"]) == "개명된이름"
