@@ -350,9 +350,10 @@ def apply_snapshot(
         if earlier is not None:
             ledger.execute(text(
                 "UPDATE sync_batch SET rows_unchanged = rows_read, finished_at = now(), "
-                "error = :e WHERE batch_id = :b"
-            ), {"b": batch_id, "e": f"same file as batch {earlier}: nothing to apply (a file "
-                                    "is applied once, whatever --as-of it comes with)"})
+                "error = :e, warnings = :w WHERE batch_id = :b"
+            ), {"b": batch_id, "w": result.warnings,
+                "e": f"same file as batch {earlier}: nothing to apply (a file is applied "
+                     "once, whatever --as-of it comes with)"})
             ledger.commit()
             result.status, result.duplicate_of, result.unchanged = (
                 "duplicate", int(earlier), frame.height)

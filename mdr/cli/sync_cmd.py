@@ -47,7 +47,8 @@ def _parse_date(value: str | None) -> dt.date | None:
 @app.command("run")
 def run_command(
     dataset: Annotated[str, typer.Argument(help="Dataset name, e.g. resident.")],
-    file: Annotated[Path, typer.Argument(help="Snapshot or delta file: CSV or Parquet.")],
+    file: Annotated[Path, typer.Argument(help="Snapshot or delta file: CSV or Parquet.",
+                                         exists=True, dir_okay=False)],
     mode: Annotated[Mode, typer.Option(help="full: the file is the whole register (keys "
                                        "absent from it end); delta: only the rows given "
                                        "(a `_op` column with `end` ends a record).")] = Mode.full,

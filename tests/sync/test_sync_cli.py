@@ -85,6 +85,10 @@ def test_a_file_without_an_optional_column_warns_and_history_keeps_the_warning(
     assert "no column for name_hanja" in history.output
     batches = json.loads(cli.invoke(app, ["sync", "history", "resident", "--json"]).stdout)
     assert any("name_hanja" in w for w in batches["batches"][0]["warnings"])
+    again = cli.invoke(app, ["sync", "run", "resident", str(narrow), "--json"])
+    assert json.loads(again.stdout)["status"] == "duplicate"
+    batches = json.loads(cli.invoke(app, ["sync", "history", "resident", "--json"]).stdout)
+    assert any("name_hanja" in w for w in batches["batches"][0]["warnings"])  # kept too
 
 
 def test_an_unknown_dataset_is_a_bad_argument(cli, master, tmp_path: Path) -> None:
@@ -92,6 +96,9 @@ def test_an_unknown_dataset_is_a_bad_argument(cli, master, tmp_path: Path) -> No
     result = cli.invoke(app, ["sync", "run", "no_such_dataset", str(snapshot)])
     assert result.exit_code == 2, result.output
     assert "no_such_dataset" in result.output
+    assert count(master, "SELECT count(*) FROM sync_batch") == 0
+    missing = cli.invoke(app, ["sync", "run", "resident", str(tmp_path / "nowhere.csv")])
+    assert missing.exit_code == 2, missing.output
     assert count(master, "SELECT count(*) FROM sync_batch") == 0
 
 
