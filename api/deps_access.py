@@ -21,11 +21,22 @@ async def service(request: Request) -> RecordService:
 SINGLE_HEADERS = (b"authorization", b"x-purpose")
 
 
-def repeated_credentials(raw_headers: Iterable[tuple[bytes, bytes]]) -> list[str]:
-    """The names of :data:`SINGLE_HEADERS` that ``raw_headers`` (lower-cased names, as
-    ASGI servers give them) carry more than once."""
-    names = [name for name, _ in raw_headers if name in SINGLE_HEADERS]
+def repeated_credentials(raw_headers: Iterable[tuple[bytes, bytes]],
+                         single: tuple[bytes, ...] = SINGLE_HEADERS) -> list[str]:
+    """The names of ``single`` that ``raw_headers`` (lower-cased names, as ASGI servers
+    give them) carry more than once."""
+    names = [name for name, _ in raw_headers if name in single]
     return sorted({name.decode() for name in names if names.count(name) > 1})
+
+
+def refuse_repeated_credentials(request: Request,
+                                single: tuple[bytes, ...] = SINGLE_HEADERS) -> None:
+    """:class:`RepeatedHeader` if ``request`` carries one of ``single`` twice: which copy
+    counts is not for the server to guess."""
+    repeated = repeated_credentials(request.headers.raw, single)
+    if repeated:
+        raise RepeatedHeader(f"send {' and '.join(repeated)} once; the request carries "
+                             "it more than once", headers=repeated)
 
 
 async def read_context(
@@ -34,10 +45,7 @@ async def read_context(
     x_purpose: str | None = Header(default=None, description="Declared purpose code of the "
                                    "request; must be one of the grant's purposes."),
 ) -> ReadContext:
-    repeated = repeated_credentials(request.headers.raw)
-    if repeated:
-        raise RepeatedHeader(f"send {' and '.join(repeated)} once; the request carries "
-                             "it more than once", headers=repeated)
+    refuse_repeated_credentials(request)
     route = request.scope.get("route")
     return await agency_context(await service(request), authorization, x_purpose,
                                 getattr(route, "path", request.url.path))

@@ -192,7 +192,8 @@ async def create_run(
         / "uploads"
         / (uuid.uuid4().hex)
     )
-    intake.file_format(Path(public_name(file.filename or "copy.csv")))
+    source = public_name(file.filename or "copy.csv")
+    intake.file_format(Path(source))
     path = await _store(file, folder, "copy.csv")
     mapping_dict = None
     if mapping is not None and mapping.filename:
@@ -203,7 +204,6 @@ async def create_run(
             shutil.rmtree(folder, ignore_errors=True)  # refused: keep nothing of it
             raise
     engine: Engine = request.app.state.engine
-    source = public_name(file.filename or path.name)
     run_id = await run_in_threadpool(
         service.create_run, engine, spec.name, agency, source, scope_map
     )

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Header, Query, Request
 from sqlalchemy.orm import Session
 
 from api.deps import READ_SESSION
+from api.deps_access import refuse_repeated_credentials
 from mdr.access.audit import subject_access
 from mdr.access.subjects import verify_token
-from mdr.errors import RepeatedHeader, Unauthorized
+from mdr.errors import Unauthorized
 
 router = APIRouter(prefix="/v1/subject", tags=["data subjects"])
 
@@ -20,13 +21,11 @@ def access_log(
     request: Request,
     authorization: str | None = Header(default=None,
                                        description="`Bearer <subject token>` from the identity "
-                                       "provider (here: `mdr subjects token RRN`)."),
+                                       "provider (here: `mdr subjects token NUMBER`)."),
     limit: int = Query(default=500, ge=1, le=5000),
     session: Session = READ_SESSION,
 ) -> dict[str, Any]:
-    if len(request.headers.getlist("authorization")) > 1:
-        raise RepeatedHeader("send authorization once; the request carries it more than once",
-                             headers=["authorization"])
+    refuse_repeated_credentials(request, (b"authorization",))
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("send the subject token as `Authorization: Bearer <token>`")
     subject = verify_token(request.app.state.secret, authorization[7:].strip())

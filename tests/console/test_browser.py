@@ -18,11 +18,10 @@ import pytest
 from api.app import create_app
 from api.console import install_console
 from entities.masking import mask
-from mdr.db.engine import Database, make_engine, session_factory, unit_of_work
-from mdr.db.migrate import upgrade
+from mdr.db.engine import Database, session_factory, unit_of_work
 from mdr.settings import Settings
 from tests.console.seed import PASSWORD, add_check_runs, add_item, add_user
-from tests.helpers import live_server
+from tests.helpers import live_server, migrated_engine
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -41,8 +40,7 @@ if not (CHROMIUM.exists() or shutil.which("chromium")):
 @pytest.fixture(scope="module")
 def live_console(scratch_database, tmp_path_factory) -> Iterator[dict[str, Any]]:
     url = scratch_database("console")
-    upgrade(url)
-    engine = make_engine(url, "test", pool_size=2)
+    engine = migrated_engine(url, pool_size=2)
     with unit_of_work(session_factory(engine)) as session:
         add_user(session, "steward1", "steward")
         add_user(session, "inspector1", "inspector")

@@ -21,10 +21,10 @@ from starlette.types import Message, Receive, Scope, Send
 
 from api import deps
 from api.app import create_app
-from mdr.db.engine import Database, make_engine, session_factory, unit_of_work
-from mdr.db.migrate import upgrade
+from mdr.db.engine import Database, session_factory, unit_of_work
 from mdr.settings import Settings
 from tests.console.seed import add_item, add_user, csrf_of, sign_in
+from tests.helpers import migrated_engine
 
 pytestmark = pytest.mark.db
 
@@ -40,8 +40,7 @@ def _app(url: str, data_dir: Any) -> FastAPI:
 @pytest.fixture
 def committed_console(scratch_database, tmp_path) -> Iterator[dict[str, Any]]:
     url = scratch_database("commit_order")
-    upgrade(url)
-    engine = make_engine(url, "test", pool_size=2)
+    engine = migrated_engine(url, pool_size=2)
     with unit_of_work(session_factory(engine)) as session:
         add_user(session, "steward1", "steward")
         item = add_item(session)
