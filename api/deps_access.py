@@ -7,8 +7,14 @@ from collections.abc import Iterable
 from fastapi import Header, Request
 
 from api.records_service import ReadContext, RecordService
-from mdr.errors import RepeatedHeader, Unauthorized
+from entities.registry import DATASETS
+from mdr.access import gate
+from mdr.access.keys import Principal
+from mdr.errors import Forbidden, RepeatedHeader, Unauthorized
 from mdr.logging import request_id_var
+
+#: Roles an agency key may hold besides datasets (``mdr keys create --grant steward``).
+STAFF_ROLES = ("steward", "inspector")
 
 
 async def service(request: Request) -> RecordService:
@@ -58,3 +64,12 @@ async def agency_context(svc: RecordService, authorization: str | None,
         raise Unauthorized("send the API key as `Authorization: Bearer <key>`")
     principal = await svc.authenticate(authorization[7:].strip())
     return ReadContext(principal, (purpose or "").strip(), request_id_var.get() or "", route)
+
+
+def as_staff(principal: Principal, role: str) -> Principal:
+    """An agency key holding a staff role, reading as staff: every field, for the role's
+    purpose only, logged under the key (:func:`mdr.access.gate.staff_principal`)."""
+    if role not in principal.grants:
+        raise Forbidden(f"this key does not hold the {role} role")
+    return gate.staff_principal(principal.key_id, role, DATASETS,
+                                agency_code=principal.agency_code, actor=principal.key_id)

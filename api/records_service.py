@@ -25,7 +25,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from api.key_reader import KeyReader
 from entities.identifiers import VALIDATORS, clean
 from entities.registry import get_dataset
-from entities.spec import PII, DatasetSpec, FieldType, SearchKind
+from entities.spec import DatasetSpec, FieldType, SearchKind
+from mdr.access import gate
 from mdr.access.audit import AuditEntry, AuditWriter
 from mdr.access.keys import PRINCIPAL_SQL, ROLES, Principal, key_digest, principal_from_rows
 from mdr.access.secrets import IdentifierHasher
@@ -54,37 +55,8 @@ class ReadContext:
     route: str
 
 
-@dataclass(frozen=True)
-class Authorized:
-    spec: DatasetSpec
-    fields: tuple[str, ...]  # what this request returns
-    granted: frozenset[str] = frozenset()  # what the grant allows
-
-    @property
-    def key_granted(self) -> bool:
-        """Whether records may name their key: a key is a field like any other."""
-        return self.spec.key in self.granted
-
-    def data(self, row: Any) -> dict[str, Any]:
-        """The granted fields of a row. Dates, times and decimals stay as they are:
-        orjson writes them in ISO form (decimals through ``default=str``)."""
-        positions = _POSITIONS.get((self.spec.name, self.fields))
-        if positions is None:
-            # Every record query selects the spec's fields first, in spec order.
-            positions = tuple(self.spec.field_names.index(f) for f in self.fields)
-            _POSITIONS[self.spec.name, self.fields] = positions
-        return dict(zip(self.fields, [row[i] for i in positions], strict=True))
-
-
-#: Column positions of granted fields, by dataset and fields (a few per grant).
-_POSITIONS: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
-
-
-def _require_purpose(purpose: str | None) -> str:
-    if not purpose:
-        raise InvalidInput("declare the purpose of the request in the X-Purpose header",
-                           errors=[{"field": "X-Purpose", "message": "required"}])
-    return purpose
+#: What a read may return of a dataset, for whom and why (the gate's answer).
+Authorized = gate.Authorized[DatasetSpec]
 
 
 def _echoable(names: list[str]) -> list[str]:
@@ -159,10 +131,9 @@ class _Queries:
                      f"AS today ORDER BY {key} LIMIT $1 OFFSET $2")
         self.key = key
         self.key_position = spec.field_names.index(spec.key)
-        self.identifiers = [f.name for f in spec.fields if f.pii is PII.UNIQUE_IDENTIFIER]
         # The data subjects of a record are known from its key alone: the person it is
         # keyed by (a resident), or none (no field names a person).
-        self.subjects_in_key = self.identifiers in ([], [spec.key])
+        self.subjects_in_key = spec.identifier_fields in ((), (spec.key,))
 
 
 def _cast(spec: DatasetSpec, field: str) -> str:
@@ -257,29 +228,11 @@ class RecordService:
         self.limiter.take(principal.key_id)
         return principal
 
-    def authorize(self, principal: Principal, dataset: str, purpose: str | None,
+    @staticmethod
+    def authorize(principal: Principal, dataset: str, purpose: str | None,
                   requested: list[str] | None) -> Authorized:
-        spec = get_dataset(dataset)
-        grant = principal.grants.get(dataset)
-        if grant is None:
-            raise NoGrant(f"this key has no grant for {dataset}")
-        purpose = _require_purpose(purpose)
-        if purpose not in grant.purposes:
-            raise PurposeNotGranted(f"purpose {shown(purpose)!r} is not granted for {dataset}; "
-                                    f"granted: {', '.join(sorted(grant.purposes))}")
-        allowed = spec.field_names if grant.fields is None else tuple(
-            f for f in spec.field_names if f in grant.fields)
-        if requested is None:
-            return Authorized(spec, allowed, frozenset(allowed))
-        unknown = _echoable([f for f in requested if f not in spec.field_names])
-        if unknown:
-            raise InvalidInput(f"{dataset} has no field(s): {', '.join(unknown)}",
-                               errors=[{"field": "fields", "message": "unknown: "
-                                        + ", ".join(unknown)}])
-        refused = [f for f in requested if f not in allowed]
-        if refused:
-            raise FieldNotGranted(f"fields not granted: {', '.join(refused)}", fields=refused)
-        return Authorized(spec, tuple(dict.fromkeys(requested)), frozenset(allowed))
+        """The gate's answer for ``dataset`` (:func:`mdr.access.gate.authorize`)."""
+        return gate.authorize(principal, get_dataset(dataset), purpose, requested)
 
     def queries(self, spec: DatasetSpec) -> _Queries:
         if spec.name not in self._queries:
@@ -328,26 +281,17 @@ class RecordService:
 
     def audit_entries(self, ctx: ReadContext, auth: Authorized,
                       rows: list[Any]) -> list[AuditEntry]:
-        spec, q = auth.spec, self.queries(auth.spec)
-        identifiers = q.identifiers
-        if q.subjects_in_key:
+        spec = auth.spec
+        if self.queries(spec).subjects_in_key:
             return self.key_audit_entries(ctx, auth, [str(row[spec.key]) for row in rows])
-        now, entries = dt.datetime.now(dt.UTC), []
-        for row in rows:
-            key = str(row[spec.key])
-            key_hash = self.hash_identifier(key)
-            subjects = {str(v) for f in identifiers if (v := row[f]) is not None}
-            subject_hashes = tuple(sorted(
-                key_hash if v == key else self.hash_identifier(v) for v in subjects))
-            entries.append(self._entry(ctx, auth, now, key, key_hash=key_hash,
-                                       subject_hashes=subject_hashes))
-        return entries
+        return gate.entries(ctx.principal, auth, rows, hash_identifier=self.hash_identifier,
+                            request_id=ctx.request_id, route=ctx.route)
 
     def key_audit_entries(self, ctx: ReadContext, auth: Authorized,
                           keys: list[str]) -> list[AuditEntry]:
         """The rows for records of a dataset whose data subjects follow from the key
         (:attr:`_Queries.subjects_in_key`): known before the records are read."""
-        now, names_person = dt.datetime.now(dt.UTC), bool(self.queries(auth.spec).identifiers)
+        now, names_person = dt.datetime.now(dt.UTC), bool(auth.spec.identifier_fields)
         entries = []
         for key in keys:
             key_hash = self.hash_identifier(key)
@@ -500,7 +444,7 @@ class RecordService:
 
     async def changes(self, ctx: ReadContext, dataset: str | None, after: int,
                       limit: int) -> dict[str, Any]:
-        _require_purpose(ctx.purpose)
+        gate.require_purpose(ctx.purpose)
         # Without a dataset filter: every granted dataset whose grant allows the purpose.
         granted = [d for d, g in ctx.principal.grants.items()
                    if d not in ROLES and ctx.purpose in g.purposes]

@@ -187,6 +187,11 @@ class DatasetSpec:
         """Canonical CSV columns, in order."""
         return tuple(f.name for f in self.fields)
 
+    @cached_property
+    def identifier_fields(self) -> tuple[str, ...]:
+        """Fields holding a personal identifier: the people a record is about."""
+        return tuple(f.name for f in self.fields if f.pii is PII.UNIQUE_IDENTIFIER)
+
     @property
     def key_field(self) -> FieldSpec:
         return self.field_spec(self.key)

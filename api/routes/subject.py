@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from api.deps import READ_SESSION
 from api.deps_access import refuse_repeated_credentials
-from mdr.access.audit import subject_access
+from mdr.access.gate import subject_access
 from mdr.access.subjects import verify_token
 from mdr.errors import Unauthorized
 
 router = APIRouter(prefix="/v1/subject", tags=["data subjects"])
 
 
-@router.get("/access-log", summary="Every agency access to records about me")
+@router.get("/access-log", summary="Every read of records about me, by agencies and staff")
 def access_log(
     request: Request,
     authorization: str | None = Header(default=None,

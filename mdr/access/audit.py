@@ -266,12 +266,39 @@ def _broken(checked: int, chains: int, audit_id: int, reason: str) -> dict[str, 
             "first_broken_audit_id": audit_id, "reason": reason}
 
 
-def subject_access(conn: Connection, subject_hash: str, limit: int = 1000) -> list[dict[str, Any]]:
-    """Every logged access to records about one person (newest first)."""
-    rows = conn.execute(text(
-        "SELECT l.accessed_at, l.agency_code, a.name AS agency_name, l.dataset, l.purpose, "
-        "l.fields FROM access_log l LEFT JOIN agency a ON a.code = l.agency_code "
-        "WHERE l.subject_hashes @> ARRAY[:h] ORDER BY l.audit_id DESC LIMIT :n"
-    ), {"h": subject_hash, "n": limit}).mappings().all()
-    return [dict(r) | {"accessed_at": r["accessed_at"].isoformat()} for r in rows]
+SHARED_CHAIN_HOST = "shared"
 
+
+def append_entries(conn: Connection, entries: list[AuditEntry], chain_key: bytes) -> None:
+    """Write ``entries`` inside the caller's transaction, chained on a shared chain held
+    (row lock) until that transaction ends, so its head is never kept in memory."""
+    del chain_key  # provisional: the keyed chain replaces this
+    if not entries:
+        return
+    chain_id = conn.execute(text(
+        "SELECT chain_id FROM access_log_chain WHERE host = :h ORDER BY chain_id "
+        "FOR UPDATE SKIP LOCKED LIMIT 1"), {"h": SHARED_CHAIN_HOST}).scalar()
+    if chain_id is None:
+        chain_id = conn.execute(text(
+            "INSERT INTO access_log_chain (host, pid) VALUES (:h, 0) RETURNING chain_id"),
+            {"h": SHARED_CHAIN_HOST}).scalar_one()
+        conn.execute(text("SELECT 1 FROM access_log_chain WHERE chain_id = :c FOR UPDATE"),
+                     {"c": chain_id})
+    head = conn.execute(text(
+        "SELECT row_hash FROM access_log WHERE chain_id = :c ORDER BY audit_id DESC LIMIT 1"),
+        {"c": chain_id}).scalar() or GENESIS
+    chain = Chain(int(chain_id), head)
+    sql = _named(insert_sql())
+    for start in range(0, len(entries), 50_000):
+        args, next_head = chain.link(entries[start:start + 50_000])
+        conn.execute(text(sql), dict(zip(("chain", "requests", "rows", "head"), args,
+                                         strict=True)))
+        chain.head = next_head
+
+
+def _named(sql: str) -> str:
+    """:func:`insert_sql`'s ``$n::type`` parameters as SQLAlchemy's named binds."""
+    import re
+
+    names = {"1": "chain", "2": "requests", "3": "rows", "4": "head"}
+    return re.sub(r"\$(\d)::(\w+)", lambda m: f"CAST(:{names[m[1]]} AS {m[2]})", sql)

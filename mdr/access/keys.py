@@ -36,11 +36,13 @@ class Grant:
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated agency key with its grants."""
+    """An authenticated agency key with its grants, or a member of staff
+    (:func:`mdr.access.gate.staff_principal`) reading for their role."""
 
     key_id: str
     agency_code: str
     grants: dict[str, Grant]
+    staff_role: str | None = None  # steward, inspector, ...: staff, not an agency
 
 
 def merge_grants(parsed: list[tuple[str, list[str] | None]]
