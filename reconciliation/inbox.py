@@ -36,7 +36,8 @@ Decisions:
 
 Listing is keyset-paginated in SQL (``after`` = the last item id seen), so an
 inbox of 100,000 open items pages as fast as one of ten. Personal values are
-masked (:mod:`entities.masking`) in everything shown.
+masked (:mod:`entities.masking`) in listings; one item shows the steward the values
+they judge, unmasked, and logs the master record as read by them (:func:`item_detail`).
 """
 
 from __future__ import annotations
@@ -51,11 +52,16 @@ from entities.identifiers import VALIDATORS
 from entities.masking import mask_field
 from entities.registry import get_dataset
 from entities.spec import DatasetSpec
-from mdr.errors import Conflict, InvalidInput, NotFound
+from mdr.access import gate
+from mdr.access.keys import Principal
+from mdr.errors import Conflict, Forbidden, InvalidInput, NotFound
 from reconciliation.models import ACTIONS, ITEM_KINDS
 
 DUE_DAYS: Final = 14
 """Days a steward has to resolve a new work item."""
+MIN_NEW_ITEMS: Final = 100
+MAX_NEW_ITEMS: Final = 20_000
+"""Bounds of the new work items one run may open (:func:`new_items_cap`)."""
 PAGE_DEFAULT: Final = 50
 PAGE_MAX: Final = 1000
 SYSTEM: Final = "system"
@@ -70,15 +76,33 @@ class ItemAlreadyResolved(Conflict):
 # ------------------------------------------------------------------------ from runs
 
 
+def new_items_cap(agency_records: int) -> int:
+    """New work items one run may open: twice its rows, at least :data:`MIN_NEW_ITEMS` and
+    at most :data:`MAX_NEW_ITEMS`.
+
+    Each row of a copy yields one item at most, and master-only items come from its
+    scope; a run that would open more is a broken copy or mapping (a steward's one
+    problem, not thousands), or a flood: five 5-row uploads once opened 90,000 items
+    and buried every other agency's. Items held back are counted with the run, and the
+    next run opens them if they are still there and the inbox has room.
+    """
+    return max(MIN_NEW_ITEMS, min(MAX_NEW_ITEMS, 2 * agency_records))
+
+
 def record_run_items(
-    conn: Connection, run_id: int, dataset: str, agency: str, scope: Mapping[str, Any] | None
+    conn: Connection, run_id: int, dataset: str, agency: str, scope: Mapping[str, Any] | None,
+    *, agency_records: int | None = None,
 ) -> dict[str, int]:
     """Create, refresh, reopen and close work items for a run's stored outcomes.
 
     Runs inside the run's storing transaction, set-based over
-    ``reconciliation_outcome``.
+    ``reconciliation_outcome``. Master-only records become items only when the run had
+    a scope (without one they are the whole register less the copy); new items are
+    capped by :func:`new_items_cap` (ambiguous first, then differences, agency-only and
+    master-only); a difference already open is the same item (by fingerprint).
     """
-    params = {"r": run_id, "d": dataset, "a": agency, "due": DUE_DAYS}
+    params = {"r": run_id, "d": dataset, "a": agency, "due": DUE_DAYS,
+              "scoped": scope is not None}
     conn.execute(
         text(
             "CREATE TEMP TABLE rec_fresh ON COMMIT DROP AS "
@@ -87,11 +111,25 @@ def record_run_items(
             "   coalesce(o.agency_ident, ''), coalesce(o.master_key, ''),"
             "   array_to_string(o.differing_fields, ';')))::uuid AS fp,"
             "  o.outcome, o.agency_ident, o.master_key, o.differing_fields, o.agency_row, o.score"
-            " FROM reconciliation_outcome o WHERE o.run_id = :r AND o.outcome <> 'match') s "
+            " FROM reconciliation_outcome o WHERE o.run_id = :r AND o.outcome <> 'match'"
+            " AND (o.outcome <> 'master_only' OR :scoped)) s "
             "ORDER BY fp, agency_row NULLS LAST"
         ),
         params,
     )
+    cap = new_items_cap(agency_records if agency_records is not None else conn.execute(
+        text("SELECT count(*) FROM reconciliation_outcome WHERE run_id = :r "
+             "AND agency_row IS NOT NULL"), params).scalar_one())
+    held_back = conn.execute(
+        text(
+            "DELETE FROM rec_fresh f USING (SELECT n.fp FROM rec_fresh n WHERE NOT EXISTS"
+            " (SELECT 1 FROM steward_item i WHERE i.fingerprint = n.fp) ORDER BY"
+            " CASE n.outcome WHEN 'ambiguous' THEN 0 WHEN 'match_with_differences' THEN 1"
+            " WHEN 'agency_only' THEN 2 ELSE 3 END, n.agency_row NULLS LAST, n.master_key"
+            " OFFSET :cap) extra WHERE f.fp = extra.fp"
+        ),
+        params | {"cap": cap},
+    ).rowcount
     reopened = conn.execute(
         text(
             "WITH back AS (UPDATE steward_item i SET status = 'open', resolved_at = NULL,"
@@ -139,7 +177,8 @@ def record_run_items(
         params | {"scope": _json(scope) if scope else None},
     ).rowcount
     new = sum(1 for c in created if c)
-    return {"new": new, "seen_again": len(created) - new, "reopened": reopened, "closed": closed}
+    return {"new": new, "seen_again": len(created) - new, "reopened": reopened, "closed": closed,
+            "held_back": held_back}
 
 
 # ------------------------------------------------------------------------ reading
@@ -236,8 +275,14 @@ def _summary(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def item_detail(conn: Connection, item_id: int) -> dict[str, Any]:
-    """One item with master and agency values side by side, evidence and history (masked)."""
+def item_detail(conn: Connection, item_id: int, viewer: Principal, *, secret: bytes,
+                request_id: str = "", route: str = "steward item") -> dict[str, Any]:
+    """One item with master and agency values side by side, evidence and history, as a
+    steward must see them to judge: unmasked, and the master record logged as read by
+    ``viewer`` (a member of staff, :func:`mdr.access.gate.staff_principal`) for their
+    role's purpose, in ``conn``'s transaction."""
+    if not gate.is_staff(viewer):
+        raise Forbidden("work items are for stewards")
     item = _item(conn, item_id)
     spec = get_dataset(item["dataset"])
     outcome = (
@@ -277,8 +322,8 @@ def item_detail(conn: Connection, item_id: int) -> dict[str, Any]:
             {
                 "field": f.name,
                 "label_ko": f.label_ko,
-                "agency_value": mask_field(spec, f.name, _text(agency_values.get(f.name))),
-                "master_value": mask_field(spec, f.name, master.get(f.name)) if master else None,
+                "agency_value": _text(agency_values.get(f.name)),
+                "master_value": master.get(f.name) if master else None,
                 "differs": f.name in differing,
                 "level": e["level"] if e else None,
                 "weight": e["weight"] if e else None,
@@ -320,7 +365,15 @@ def item_detail(conn: Connection, item_id: int) -> dict[str, Any]:
         if item["master_key"]
         else []
     )
+    if item["master_key"]:
+        shown = tuple(f.name for f in spec.fields
+                      if (master and master.get(f.name) is not None) or f.name in by_field
+                      or f.name == spec.key)
+        gate.disclose(conn, viewer, gate.authorize(viewer, spec, _purpose(viewer), shown),
+                      [master or {spec.key: item["master_key"]}], secret=secret,
+                      request_id=request_id or f"item-{item_id}", route=route)
     detail = _summary(item | {"now": conn.execute(text("SELECT now()")).scalar_one()})
+    detail["master_key"] = item["master_key"]  # the one record the steward works on
     return detail | {
         "resolution_reason": item["resolution_reason"],
         "owner": spec.owner.code,
@@ -331,20 +384,22 @@ def item_detail(conn: Connection, item_id: int) -> dict[str, Any]:
         "evidence": [
             {
                 "field": e["field"],
-                "agency_value": mask_field(spec, e["field"], e["agency_value"]),
-                "master_value": mask_field(spec, e["field"], e["master_value"]),
+                "agency_value": e["agency_value"],
+                "master_value": e["master_value"],
                 "level": e["level"],
                 "weight": e["weight"],
             }
             for e in evidence
         ],
         "actions": [_plain(dict(a)) for a in actions],
-        "requests": [
-            _plain(dict(r)) | {"record_key": mask_field(spec, spec.key, r["record_key"])}
-            for r in requests
-        ],
+        "requests": [_plain(dict(r)) for r in requests],
         "flags": [_plain(dict(f)) for f in flags],
     }
+
+
+def _purpose(viewer: Principal) -> str:
+    assert viewer.staff_role is not None
+    return gate.staff_purpose(viewer.staff_role)
 
 
 def _item(conn: Connection, item_id: int, *, lock: bool = False) -> dict[str, Any]:

@@ -33,7 +33,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -64,10 +64,11 @@ class AgencyCopy:
     columns: ColumnMapping
     unparseable: dict[str, int] = field(default_factory=dict)  # field -> values that failed
     unused_mapping: tuple[str, ...] = ()  # mapping entries naming no column of the copy
+    withheld: tuple[str, ...] = ()  # mapped fields outside the grant: dropped unread
 
     @property
     def fields(self) -> tuple[str, ...]:
-        return self.columns.fields
+        return tuple(f for f in self.columns.fields if f not in self.withheld)
 
     def report(self) -> dict[str, object]:
         """What was mapped and what was not, for the run record and the summary."""
@@ -78,7 +79,16 @@ class AgencyCopy:
             "mapping_entries_unused": list(self.unused_mapping),
             "unparseable": dict(self.unparseable),
             "encoding": self.encoding,
+            "fields_not_granted": list(self.withheld),
         }
+
+    def within(self, granted: frozenset[str] | None) -> AgencyCopy:
+        """The copy without the fields outside ``granted`` (None: every field): a field
+        outside the grant is neither compared nor reported as differing."""
+        if granted is None:
+            return self
+        withheld = tuple(f for f in self.columns.fields if f not in granted)
+        return replace(self, frame=self.frame.drop(withheld), withheld=withheld)
 
 
 def file_format(path: Path, given: str | None = None) -> str:
@@ -181,8 +191,7 @@ def check_parsed(copy: AgencyCopy, normalised: pl.DataFrame) -> AgencyCopy:
             path=copy.source,
             columns=refused,
         )
-    return AgencyCopy(copy.frame, copy.source, copy.sha256, copy.encoding, copy.columns, counts,
-                      copy.unused_mapping)
+    return replace(copy, unparseable=counts)
 
 
 def parse_scope(spec: DatasetSpec, items: Sequence[str] | None) -> dict[str, list[str]] | None:

@@ -120,9 +120,22 @@ reconciliation_run = Table(
         server_default=text("'{}'::jsonb"),
         comment="linkage statistics and timings",
     ),
+    # Who asked, why, and what they may see: a run compares only the fields of the
+    # grant it was asked under (the gate's answer at upload, mdr/access/gate.py).
+    Column("requested_by", Text, nullable=True,
+           comment="key id, or staff:<name>, of who asked for the run"),
+    Column("purpose", Text, nullable=True, comment="purpose declared for the run"),
+    Column("granted_fields", ARRAY(Text), nullable=True,
+           comment="fields the run may compare and report; null: every field (staff)"),
+    # A queued upload, for the worker that carries it out (api/routes/reconciliation.py).
+    Column("upload_path", Text, nullable=True, comment="stored upload, for the worker"),
+    Column("options", JSONB, nullable=True, comment="encoding, mapping, format of the upload"),
+    Column("attempts", BigInteger, nullable=False, server_default="0",
+           comment="times a worker started it (an interrupted run is queued again)"),
     CheckConstraint(_in("status", RUN_STATUSES), name="status"),
     CheckConstraint("status <> 'finished' OR finished_at IS NOT NULL", name="finished_at"),
     Index("ix_reconciliation_run_dataset_agency_finished_at", "dataset", "agency", "finished_at"),
+    Index("ix_reconciliation_run_queued", "run_id", postgresql_where=text("status = 'queued'")),
     comment="One comparison of an agency's copy of a dataset with the master",
 )
 

@@ -32,7 +32,6 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -43,15 +42,18 @@ from typing import Any
 import numpy as np
 import orjson
 import polars as pl
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, RowMapping, text
 
-from entities.registry import get_dataset
+from entities.registry import DATASETS, get_dataset
 from entities.spec import Comparator, DatasetSpec, FieldSpec
 from entities.tables import ANNOUNCED_SQL
-from mdr.errors import InvalidInput, MdrError, NotFound
+from mdr.access import gate
+from mdr.access.keys import Principal
+from mdr.errors import FieldNotGranted, Forbidden, InvalidInput, MdrError, NotFound
 from mdr.scheduler import advisory_key
 from mdr.tabular import normalise_encoding
 from reconciliation import comparators, inbox, intake, metrics
+from reconciliation.disclosure import SCORE_DECIMALS
 from reconciliation.linkage import LinkResult, LinkSettings, link
 from reconciliation.normalise import normalise_frame
 
@@ -59,9 +61,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 STAGES = ("waiting", "reading", "master", "linking", "storing")
-RESULT_COLUMNS = ("agency_row", "master_key", "outcome", "score", "differing_fields")
-"""Header of the results CSV (DESIGN.md section 6)."""
-SCORE_DECIMALS = 4
 _MASTER_KEY = "__master_key"  # the master's stored key, next to its normalised form
 _IN_SCOPE = "__in_scope"
 _IDENT = "__ident"
@@ -146,30 +145,114 @@ def check_agency(code: str) -> str:
     return code
 
 
+def operator(user: str) -> Principal:
+    """Someone running ``mdr reconcile`` for an agency: staff, who may compare every
+    field, and whose result files are logged under their name."""
+    return gate.staff_principal(user, "operator", DATASETS)
+
+
 def create_run(
     engine: Engine,
     dataset: str,
     agency: str,
     source: str,
     scope: Mapping[str, Sequence[str]] | None = None,
+    *,
+    requested_by: str | None = None,
+    purpose: str | None = None,
+    granted_fields: Sequence[str] | None = None,
+    upload_path: Path | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> int:
     """Record a queued run and return its id (committed, so it can be polled at once)."""
     spec = get_dataset(dataset)
     with engine.begin() as conn:
-        return int(
+        run_id = int(
             conn.execute(
                 text(
-                    "INSERT INTO reconciliation_run (dataset, agency, source, scope, status) "
-                    "VALUES (:d, :a, :s, CAST(:scope AS jsonb), 'queued') RETURNING run_id"
+                    "INSERT INTO reconciliation_run (dataset, agency, source, scope, status, "
+                    "requested_by, purpose, granted_fields, upload_path, options) "
+                    "VALUES (:d, :a, :s, CAST(:scope AS jsonb), 'queued', :by, :p, :g, :u, "
+                    "CAST(:o AS jsonb)) RETURNING run_id"
                 ),
                 {
                     "d": spec.name,
                     "a": check_agency(agency),
                     "s": source,
                     "scope": _json(dict(scope)) if scope else None,
+                    "by": requested_by,
+                    "p": purpose,
+                    "g": list(granted_fields) if granted_fields is not None else None,
+                    "u": str(upload_path) if upload_path is not None else None,
+                    "o": _json(dict(options)) if options is not None else None,
                 },
             ).scalar_one()
         )
+        if upload_path is not None:  # wake a worker waiting for uploads
+            conn.execute(text(f"NOTIFY {QUEUE_CHANNEL}"))
+        return run_id
+
+
+QUEUE_CHANNEL = "mdr_reconciliation_queue"
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """A run request that passed the gate: what the run may compare, and for whom."""
+
+    spec: DatasetSpec
+    agency: str
+    scope: dict[str, list[str]] | None
+    principal: Principal
+    purpose: str
+    granted: frozenset[str] | None  # None: every field (staff)
+
+
+def prepare_run(
+    principal: Principal,
+    dataset: str,
+    *,
+    agency: str,
+    purpose: str | None,
+    scope: Sequence[str] | None = None,
+    source: str | None = None,
+    format_name: str | None = None,
+    encoding: str | None = None,
+) -> PreparedRun:
+    """Check a run request at the gate before anything is read or stored: the caller
+    acts for ``agency`` (its own, unless staff), holds a grant on the dataset for
+    ``purpose``, and scopes the copy by granted fields only (a scope filters the
+    master by its values). Both the CLI and the upload route call this."""
+    spec = get_dataset(dataset)
+    agency = check_agency(agency)
+    staff = gate.is_staff(principal)
+    if agency != principal.agency_code and not staff:
+        raise Forbidden(
+            f"this key belongs to {principal.agency_code}; it may reconcile only that "
+            "agency's copies")
+    auth = gate.authorize(principal, spec, gate.purpose_of(principal, purpose), None)
+    scope_map = intake.parse_scope(spec, scope)
+    hidden = [name for name in scope_map or {} if name not in auth.granted]
+    if hidden:
+        raise FieldNotGranted(f"scope on fields not granted: {', '.join(hidden)}",
+                              fields=hidden)
+    if source is not None:
+        intake.file_format(Path(source), format_name)
+    if encoding is not None:
+        normalise_encoding(encoding)
+    return PreparedRun(spec, agency, scope_map, principal, auth.purpose,
+                       None if staff else auth.granted)
+
+
+def queue_run(prepared: PreparedRun, source: str, *, engine: Engine,
+              upload_path: Path | None = None,
+              options: Mapping[str, Any] | None = None) -> int:
+    """Record a prepared run (queued); with ``upload_path`` a worker carries it out."""
+    return create_run(
+        engine, prepared.spec.name, prepared.agency, source, prepared.scope,
+        requested_by=prepared.principal.key_id, purpose=prepared.purpose,
+        granted_fields=sorted(prepared.granted) if prepared.granted is not None else None,
+        upload_path=upload_path, options=options)
 
 
 def reconcile_file(
@@ -178,6 +261,8 @@ def reconcile_file(
     path: Path,
     *,
     agency: str,
+    principal: Principal | None = None,
+    purpose: str | None = None,
     mapping_path: Path | None = None,
     encoding: str | None = None,
     scope: Sequence[str] | None = None,
@@ -185,17 +270,15 @@ def reconcile_file(
     settings: LinkSettings | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Reconcile one agency file (the CLI's entry point): validate, record, run."""
+    """Reconcile one agency file in this process (the CLI's entry point): check at the
+    gate, record, run. Without a principal, an operator (:func:`operator`) asks."""
     from sync.mapping import load_mapping
 
-    spec = get_dataset(dataset)
-    agency = check_agency(agency)
-    scope_map = intake.parse_scope(spec, scope)
-    mapping = load_mapping(mapping_path, spec=spec) if mapping_path else None
-    intake.file_format(Path(path), format_name)
-    if encoding is not None:
-        normalise_encoding(encoding)
-    run_id = create_run(engine, spec.name, agency, Path(path).name, scope_map)
+    principal = principal or operator("cli")
+    prepared = prepare_run(principal, dataset, agency=agency, purpose=purpose, scope=scope,
+                           source=Path(path).name, format_name=format_name, encoding=encoding)
+    mapping = load_mapping(mapping_path, spec=prepared.spec) if mapping_path else None
+    run_id = queue_run(prepared, Path(path).name, engine=engine)
     return execute_run(
         engine,
         run_id,
@@ -226,8 +309,8 @@ def execute_run(
         row = (
             conn.execute(
                 text(
-                    "SELECT dataset, agency, source, scope, status FROM reconciliation_run "
-                    "WHERE run_id = :r"
+                    "SELECT dataset, agency, source, scope, status, granted_fields "
+                    "FROM reconciliation_run WHERE run_id = :r"
                 ),
                 {"r": run_id},
             )
@@ -240,29 +323,52 @@ def execute_run(
         raise InvalidInput(f"run {run_id} is {row['status']}, not queued")
     spec = get_dataset(row["dataset"])
     step("waiting")
-    with _run_lock(engine, spec.name, row["agency"]):
-        _recover_interrupted(engine, spec.name, row["agency"])
-        _mark(engine, run_id, "running")
-        try:
-            run = _Run(
-                engine,
-                spec,
-                run_id,
-                agency=row["agency"],
-                scope=row["scope"],
-                settings=settings or LinkSettings(),
-                step=step,
-            )
-            result = run.execute(
-                path,
-                encoding=encoding,
-                mapping=mapping,
-                format_name=format_name,
-                source_name=source_name or row["source"],
-            )
-        except BaseException as exc:
-            _mark(engine, run_id, "failed", error=error_text(exc))
-            raise
+    with run_lock(engine, spec.name, row["agency"]):
+        return execute_locked(engine, run_id, path, row, encoding=encoding, mapping=mapping,
+                              format_name=format_name, source_name=source_name,
+                              settings=settings, step=step)
+
+
+def execute_locked(
+    engine: Engine,
+    run_id: int,
+    path: Path,
+    row: Mapping[str, Any] | RowMapping,
+    *,
+    encoding: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    format_name: str | None = None,
+    source_name: str | None = None,
+    settings: LinkSettings | None = None,
+    step: Progress = lambda _stage: None,
+) -> RunResult:
+    """:func:`execute_run` for a caller holding :func:`run_lock` of the run's agency and
+    dataset (``row``: the run's ledger row)."""
+    spec = get_dataset(row["dataset"])
+    _recover_interrupted(engine, spec.name, row["agency"])
+    _mark(engine, run_id, "running")
+    try:
+        run = _Run(
+            engine,
+            spec,
+            run_id,
+            agency=row["agency"],
+            scope=row["scope"],
+            settings=settings or LinkSettings(),
+            step=step,
+            granted=frozenset(row["granted_fields"])
+            if row["granted_fields"] is not None else None,
+        )
+        result = run.execute(
+            path,
+            encoding=encoding,
+            mapping=mapping,
+            format_name=format_name,
+            source_name=source_name or row["source"],
+        )
+    except BaseException as exc:
+        _mark(engine, run_id, "failed", error=error_text(exc))
+        raise
     log.info(
         "reconciliation finished",
         extra={
@@ -280,11 +386,6 @@ def fail_run(engine: Engine, run_id: int, error: str) -> None:
     _mark(engine, run_id, "failed", error=error)
 
 
-def master_only_path(results: Path) -> Path:
-    """``RESULTS.csv`` -> ``RESULTS.master_only.csv`` (next to it)."""
-    return results.with_name(f"{results.stem}.master_only{results.suffix or '.csv'}")
-
-
 def results_frame(outcomes: pl.DataFrame) -> pl.DataFrame:
     """Outcomes in the results CSV's columns and forms (DESIGN.md section 6)."""
     return outcomes.sort("agency_row").select(
@@ -294,57 +395,6 @@ def results_frame(outcomes: pl.DataFrame) -> pl.DataFrame:
         pl.col("score").clip(0.0, 1.0).round(SCORE_DECIMALS),
         pl.col("differing_fields").list.join(";").replace("", None),
     )
-
-
-def check_results_path(out: Path) -> None:
-    """Refuse a results path that cannot be written, before a run spends its time."""
-    for path in (out, master_only_path(out)):
-        if path.is_dir():
-            raise InvalidInput(f"--out {path} is a directory; give a file name such as "
-                               f"{path / 'results.csv'}", path=str(path))
-    folder = next((p for p in out.absolute().parents if p.exists()), None)
-    if folder is not None and (not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK)):
-        raise InvalidInput(f"--out {out}: cannot create files under {folder}", path=str(out))
-
-
-def write_results(result: RunResult, out: Path) -> tuple[Path, Path]:
-    """Write the results CSV and its master-only companion; return both paths."""
-    if result.results is None or result.master_only is None:
-        raise InvalidInput(f"run {result.run_id} has no result frames to write")
-    companion = master_only_path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        result.results.write_csv(out, null_value="")
-        result.master_only.select("master_key").write_csv(companion, null_value="")
-    except OSError as exc:
-        raise InvalidInput(
-            f"run {result.run_id} is stored, but its results could not be written to "
-            f"{out}: {exc.strerror or exc}", path=str(out)) from None
-    return out, companion
-
-
-def export_results(conn: Connection, run_id: int, *, master_only: bool = False) -> bytes:
-    """A stored run's results CSV (or its master-only list), straight from PostgreSQL."""
-    if master_only:
-        query = (
-            f"SELECT master_key FROM reconciliation_outcome WHERE run_id = {int(run_id)} "
-            "AND outcome = 'master_only' ORDER BY master_key"
-        )
-    else:
-        query = (
-            "SELECT agency_row, master_key, outcome, "
-            f"round(score::numeric, {SCORE_DECIMALS})::float8 AS score, "
-            "nullif(array_to_string(differing_fields, ';'), '') AS differing_fields "
-            f"FROM reconciliation_outcome WHERE run_id = {int(run_id)} "
-            "AND agency_row IS NOT NULL ORDER BY agency_row"
-        )
-    buffer = io.BytesIO()
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)", buffer)
-    finally:
-        cursor.close()
-    return buffer.getvalue()
 
 
 def run_summary(conn: Connection, run_id: int) -> dict[str, Any]:
@@ -379,6 +429,7 @@ def run_summary(conn: Connection, run_id: int) -> dict[str, Any]:
         out |= summary.as_dict() | {
             "drift": metrics.drift(summary, previous),
             "timings": stats.get("timings", {}),
+            "compared_fields": stats.get("compared_fields", []),
             "items": stats.get("items", {}),
             "manual_links": stats.get("manual_links", {}),
         }
@@ -453,9 +504,11 @@ class _Run:
         scope: dict[str, list[str]] | None,
         settings: LinkSettings,
         step: Progress,
+        granted: frozenset[str] | None = None,
     ) -> None:
         self.engine, self.spec, self.run_id, self.agency = engine, spec, run_id, agency
         self.scope, self.settings, self.step = scope, settings, step
+        self.granted = granted  # None: every field
         self.timings: dict[str, float] = {}
 
     @contextmanager
@@ -486,14 +539,15 @@ class _Run:
                 mapping=mapping,
                 format_name=format_name,
                 source_name=source_name,
-            )
+            ).within(self.granted)
             agency = normalise_frame(spec, copy.frame)
             copy = intake.check_parsed(copy, agency)
             agency = agency.with_columns(agency_identity(spec, agency, copy.fields))
         with self._timed("master"):
             with self.engine.connect() as conn:
                 links = _manual_links(conn, spec.name, self.agency)
-                master_raw = _load_master(conn, spec, self.scope, agency, links)
+                master_raw = _load_master(conn, spec, self.scope, agency, links,
+                                          granted=self.granted)
                 conn.rollback()
             master = normalise_frame(spec, master_raw)
         with self._timed("linking"):
@@ -509,7 +563,8 @@ class _Run:
         storing_started = time.perf_counter()
         with self._timed("storing"), self.engine.connect() as conn, conn.begin():
             _copy_rows(conn, self.run_id, outcomes, linked.master_only, linked.evidence)
-            items = inbox.record_run_items(conn, self.run_id, spec.name, self.agency, self.scope)
+            items = inbox.record_run_items(conn, self.run_id, spec.name, self.agency, self.scope,
+                                           agency_records=copy.frame.height)
             previous = metrics.previous_run(conn, spec.name, self.agency, None)
             stats = linked.stats | {
                 "timings": self.timings,
@@ -605,14 +660,22 @@ def _load_master(
     scope: Mapping[str, list[str]] | None,
     agency: pl.DataFrame,
     links: Sequence[ManualLink],
+    *,
+    granted: frozenset[str] | None = None,
 ) -> pl.DataFrame:
     """The records valid today as text, via COPY; ``__in_scope`` marks records in the
     scope. The today view only while the dataset has announced changes: otherwise
-    the current table is the same rows, read about twice as fast."""
+    the current table is the same rows, read about twice as fast.
+
+    Only the ``granted`` fields are read (None: all), and the key, which identifies the
+    record in the stored outcome but is compared only when granted (the copy's key
+    column is dropped otherwise)."""
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
-        columns = ", ".join(f"c.{_q(f.name)}::text AS {_q(f.name)}" for f in spec.fields)
+        names = [f.name for f in spec.fields
+                 if granted is None or f.name in granted or f.name == spec.key]
+        columns = ", ".join(f"c.{_q(name)}::text AS {_q(name)}" for name in names)
         key = _q(spec.key)
         cursor.execute(ANNOUNCED_SQL)
         announced = {name for (name,) in cursor.fetchall()}
@@ -630,7 +693,8 @@ def _load_master(
                     conditions.append(f"c.{_q(name)}::text = ANY(%s)")
                     params.append(list(values))
             in_scope = " AND ".join(conditions)
-            wanted = agency.get_column(spec.key).drop_nulls().cast(pl.String).to_list()
+            wanted = (agency.get_column(spec.key).drop_nulls().cast(pl.String).to_list()
+                      if spec.key in agency.columns else [])
             wanted += [link.master_key for link in links if link.master_key]
             cursor.execute("CREATE TEMP TABLE rec_wanted_keys (k text) ON COMMIT DROP")
             buffer = io.BytesIO()
@@ -649,7 +713,7 @@ def _load_master(
         cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)", out)
     finally:
         cursor.close()
-    names = [*spec.field_names, _IN_SCOPE]
+    names = [*names, _IN_SCOPE]
     frame = (
         pl.read_csv(out.getvalue(), schema=dict.fromkeys(names, pl.String), raise_if_empty=False)
         if out.tell()
@@ -959,11 +1023,15 @@ def _copy(conn: Connection, table: str, frame: pl.DataFrame) -> None:
         cursor.close()
 
 
+def run_lock_key(dataset: str, agency: str) -> int:
+    return advisory_key(f"mdr-reconcile:{dataset}:{agency}")
+
+
 @contextmanager
-def _run_lock(engine: Engine, dataset: str, agency: str) -> Iterator[None]:
+def run_lock(engine: Engine, dataset: str, agency: str) -> Iterator[None]:
     """Serialise runs of one agency's copy of one dataset (a later one waits)."""
     conn = engine.connect()
-    key = advisory_key(f"mdr-reconcile:{dataset}:{agency}")
+    key = run_lock_key(dataset, agency)
     try:
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
         conn.commit()
@@ -976,9 +1044,24 @@ def _run_lock(engine: Engine, dataset: str, agency: str) -> Iterator[None]:
         conn.close()
 
 
+#: Times a worker may start an upload's run: one interrupted twice (a worker killed
+#: twice, say) is failed rather than tried forever.
+MAX_ATTEMPTS = 3
+
+
 def _recover_interrupted(engine: Engine, dataset: str, agency: str) -> None:
-    """Runs left ``running`` by a process that died: the lock is ours, so none is alive."""
+    """Runs left ``running`` by a process that died: the lock is ours, so none is alive.
+    An upload (its file is kept) is queued again, up to :data:`MAX_ATTEMPTS` starts; a
+    run from the command line is failed (its caller is gone)."""
     with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE reconciliation_run SET status = 'queued', started_at = NULL "
+                "WHERE dataset = :d AND agency = :a AND status = 'running' "
+                "AND upload_path IS NOT NULL AND attempts < :max"
+            ),
+            {"d": dataset, "a": agency, "max": MAX_ATTEMPTS},
+        )
         conn.execute(
             text(
                 "UPDATE reconciliation_run SET status = 'failed', failed_at = now(), error = "
@@ -991,10 +1074,11 @@ def _recover_interrupted(engine: Engine, dataset: str, agency: str) -> None:
 
 def _mark(engine: Engine, run_id: int, status: str, *, error: str | None = None) -> None:
     stamp = {"running": "started_at", "failed": "failed_at"}[status]
+    attempts = ", attempts = attempts + 1" if status == "running" else ""
     with engine.begin() as conn:
         conn.execute(
             text(
-                f"UPDATE reconciliation_run SET status = :s, {stamp} = now(), "
+                f"UPDATE reconciliation_run SET status = :s, {stamp} = now(){attempts}, "
                 "error = coalesce(:e, error) WHERE run_id = :r"
             ),
             {"s": status, "e": error, "r": run_id},

@@ -78,6 +78,28 @@ def _demo_key_works(proc: subprocess.Popen[str], port: int) -> tuple[str, str]:
     return key, seen
 
 
+def _upload_is_reconciled_by_the_worker(proc: subprocess.Popen[str], port: int,
+                                        key: str) -> None:
+    """An upload is answered at once and carried out by `mdr worker`, a child process of
+    `mdr up`, not by the API's own process."""
+    headers = {"Authorization": f"Bearer {key}", "X-Purpose": "demo"}
+    base = f"http://127.0.0.1:{port}"
+    copy = b"name,birth_date\n\xea\xb9\x80\xec\xb2\xa0\xec\x88\x98,1980-01-01\n"
+    answer = httpx.post(f"{base}/v1/reconciliation/runs", headers=headers,
+                        data={"dataset": "resident", "agency": "DEMO"},
+                        files={"file": ("copy.csv", copy, "text/csv")})
+    assert answer.status_code == 202, answer.text
+    workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
+               if "worker" in (c.cmdline() or [])]
+    assert len(workers) == 1, "mdr up runs one reconciliation worker"
+    deadline = time.monotonic() + 60
+    while (run := httpx.get(f"{base}{answer.headers['location']}", headers=headers).json()
+           )["status"] not in ("finished", "failed"):
+        assert time.monotonic() < deadline, run
+        time.sleep(0.2)
+    assert run["status"] == "finished", run
+
+
 def _stop(proc: subprocess.Popen[str], sig: signal.Signals) -> str:
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=30)
@@ -93,7 +115,11 @@ def test_up_ready_interrupt_and_reuse(sig: signal.Signals) -> None:
     first = _start(data_dir, port, "up")
     assert _wait_ready(first, port) < 30
     key, printed = _demo_key_works(first, port)
+    _upload_is_reconciled_by_the_worker(first, port, key)
+    children = psutil.Process(first.pid).children(recursive=True)
     stderr = printed + _stop(first, sig)
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert not [c for c in alive if c.status() != psutil.STATUS_ZOMBIE], "the worker stops too"
     assert f"http://127.0.0.1:{port}" in stderr, "prints the API address"
     assert key in stderr, "prints a demo key"
     assert "Migrating" in stderr

@@ -2,9 +2,11 @@
 
 Every handler is a thin caller of services (:mod:`reconciliation.inbox`,
 :mod:`mdr.quality.scorecards`, :mod:`mdr.quality.report`) or of a few read-only
-SQL queries; pages are Jinja2 templates. Personal values are masked for every
-role but ``administrator``. No personal identifier travels in a URL: searches
-are POSTed, and a record page is addressed by a version id.
+SQL queries; pages are Jinja2 templates. Listings mask personal values for every
+role; the record or work item a member of staff opens shows them, and the read is
+logged under their name and their role's purpose (:mod:`mdr.access.gate`). No
+personal identifier travels in a URL or a form: searches are POSTed, a record page is
+addressed by a version id, and the next-page cursor is opaque and bound to the session.
 """
 
 from __future__ import annotations
@@ -173,7 +175,8 @@ def record_search(
     error = None
     try:
         found = views.search_records(session, spec, search_name, values,
-                                     after=values.get("after") or None, limit=PAGE, user=user)
+                                     after=values.get("after") or None, limit=PAGE, user=user,
+                                     secret=request.app.state.secret)
     except MdrError as exc:
         found, error = None, exc.detail
     return render(
@@ -296,11 +299,13 @@ def _item_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    detail = inbox.item_detail(session.connection(), item_id)
+    detail = inbox.item_detail(session.connection(), item_id, views.viewer(user),
+                               secret=request.app.state.secret, route="console item")
     spec = get_dataset(detail["dataset"])
     version_id = views.master_version(session, spec.name, item_id)
-    master = (views.record(session, spec, version_id, user, request.app.state.secret)
-              if version_id is not None else None)
+    # The item has logged its master record as read: the same record, shown beside it.
+    master = (views.record(session, spec, version_id, user, request.app.state.secret,
+                           logged=True) if version_id is not None else None)
     return render(
         request, "item.html", user, status_code=status, item=detail, actions=ACTIONS,
         chart=views.evidence_chart(detail["evidence"]), master=master,

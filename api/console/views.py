@@ -8,6 +8,7 @@ console needs of its own (record search and history, access log, counts).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from html import escape
@@ -18,10 +19,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api.console.auth import StaffUser
-from api.records_service import search_value
+from api.records_service import Cursors, search_value
 from entities.masking import mask_field
 from entities.registry import DATASETS, get_dataset
 from entities.spec import DatasetSpec, FieldType, SearchKind
+from mdr.access import gate
+from mdr.access.keys import Principal
 from mdr.access.secrets import identifier_hmac
 from mdr.errors import InvalidInput, RecordNotFound
 from mdr.quality import charts
@@ -38,16 +41,35 @@ SQL_TYPES: Final = {
 ACCESS_ROWS: Final = 50
 
 
-def sees_personal_data(user: StaffUser) -> bool:
+def sees_access_log(user: StaffUser) -> bool:
     return user.role == "administrator"
 
 
-def shown(spec: DatasetSpec, field: str, value: Any, user: StaffUser) -> str:
-    """A value as the user may see it: personal values masked but for administrators."""
+def viewer(user: StaffUser) -> Principal:
+    """A signed-in member of staff at the gate: every field, for their role's purpose."""
+    return gate.staff_principal(user.username, user.role, DATASETS)
+
+
+def shown(spec: DatasetSpec, field: str, value: Any, *, masked: bool) -> str:
+    """A value as a page shows it: listings mask personal values for every role; the
+    record a member of staff opens (logged) shows them."""
     if value is None:
         return ""
     plain = value.isoformat() if isinstance(value, dt.date | dt.datetime) else str(value)
-    return plain if sees_personal_data(user) else (mask_field(spec, field, plain) or "")
+    return mask_field(spec, field, plain) or "" if masked else plain
+
+
+def _cursors(secret: bytes) -> Cursors:
+    return Cursors(secret)
+
+
+def _cursor_query(spec: DatasetSpec, search: str, params: Mapping[str, str],
+                  user: StaffUser) -> dict[str, Any]:
+    """What a console cursor is bound to: the search, and the signed-in session (its CSRF
+    token), so a cursor is worthless in another session or search."""
+    wanted = {k: v for k, v in sorted(params.items()) if k.startswith("p_")}
+    return {"dataset": spec.name, "params": wanted,
+            "session": hashlib.sha256(user.csrf_token.encode()).hexdigest()[:32]}
 
 
 def pct(rate: float | None, digits: int = 1) -> str:
@@ -70,8 +92,12 @@ def search_records(
     after: str | None,
     limit: int,
     user: StaffUser,
+    secret: bytes,
 ) -> dict[str, Any]:
-    """One page of the current table by a declared search type, in key order (keyset)."""
+    """One page of the current table by a declared search type, in key order (keyset).
+
+    Values are masked; ``after`` is the opaque cursor of the previous page, bound to
+    this session and search (it names a key, often a personal identifier)."""
     search = next((s for s in spec.searches if s.name == search_name), None)
     if search is None:
         raise InvalidInput(f"{spec.name} has no search type {search_name!r}")
@@ -96,9 +122,10 @@ def search_records(
             kind = SQL_TYPES[spec.field_spec(field).type]
             clauses.append(f"{_q(field)} = CAST(:{name} AS {kind})")
             args[name] = value
+    bound = _cursor_query(spec, search_name, params, user)
     if after:
         clauses.append(f"{_q(spec.key)} > :after")
-        args["after"] = after
+        args["after"] = _cursors(secret).decode(after, search_name, bound)
     cols = ", ".join(_q(f.name) for f in spec.fields)
     rows = session.execute(
         text(
@@ -113,17 +140,23 @@ def search_records(
         "columns": listed,
         "rows": [
             {"version_id": r["version_id"],
-             "values": [shown(spec, f.name, r[f.name], user) for f in listed]}
+             "values": [shown(spec, f.name, r[f.name], masked=True) for f in listed]}
             for r in page
         ],
-        "after": str(page[-1][spec.key]) if len(rows) > limit else None,
+        "after": _cursors(secret).encode(search_name, bound, str(page[-1][spec.key]))
+        if len(rows) > limit else None,
     }
 
 
 def record(
-    session: Session, spec: DatasetSpec, version_id: int, user: StaffUser, secret: bytes
+    session: Session, spec: DatasetSpec, version_id: int, user: StaffUser, secret: bytes,
+    *, request_id: str = "", route: str = "console record", logged: bool = False,
 ) -> dict[str, Any]:
-    """A record by any of its versions: current values, provenance, history, flags, access."""
+    """A record by any of its versions: current values, provenance, history, flags, access.
+
+    The member of staff sees it unmasked, and the read is logged under their name and
+    their role's purpose (:mod:`mdr.access.gate`), so the data subject sees it too
+    (``logged``: the caller has logged this read already, in the same transaction)."""
     version = _q(spec.version_table)
     key = session.execute(
         text(f"SELECT {_q(spec.key)} FROM {version} WHERE version_id = :v"), {"v": version_id}
@@ -157,8 +190,14 @@ def record(
         {"d": spec.name, "k": str(key)},
     ).mappings().all()
     flagged = {f["field"] for f in flags}
+    who = viewer(user)
+    if not logged:
+        gate.disclose(session.connection(), who,
+                      gate.authorize(who, spec, gate.staff_purpose(user.role), None),
+                      [dict(current or history[-1])], secret=secret,
+                      request_id=request_id or f"console-{version_id}", route=route)
     access: list[dict[str, Any]] | None = None
-    if sees_personal_data(user):
+    if sees_access_log(user):
         access = [dict(r) for r in session.execute(
             text(
                 "SELECT accessed_at, agency_code, key_id, purpose, route, fields"
@@ -174,11 +213,11 @@ def record(
                         if previous is not None and row[f.name] != previous[f.name]})
         previous = row
     return {
-        "key": shown(spec, spec.key, key, user),
+        "key": shown(spec, spec.key, key, masked=False),
         "live": current is not None,
         "fields": [
             {"name": f.name, "label_ko": f.label_ko, "label_en": f.label_en,
-             "value": shown(spec, f.name, current[f.name], user) if current else "",
+             "value": shown(spec, f.name, current[f.name], masked=False) if current else "",
              "personal": f.pii.value != "none", "flagged": f.name in flagged}
             for f in spec.fields
         ],
@@ -188,7 +227,8 @@ def record(
              "valid_to": r["valid_to"], "recorded_at": _kst(r["recorded_at"]),
              "superseded_at": _kst(r["superseded_at"]), "batch_id": r["batch_id"],
              "changed": [f.name for f in spec.fields if f.name in changes],
-             "values": {f.name: shown(spec, f.name, r[f.name], user) for f in spec.fields}}
+             "values": {f.name: shown(spec, f.name, r[f.name], masked=False)
+                        for f in spec.fields}}
             for r, changes in zip(history, changed, strict=True)
         ],
         "flags": [

@@ -1,19 +1,24 @@
 """Reconciliation over HTTP: agencies upload copies, stewards work the inbox.
 
-Thin routes over :mod:`reconciliation.service`, :mod:`reconciliation.inbox` and
-:mod:`reconciliation.metrics`. Every route needs an API key
-(``Authorization: Bearer``); ``X-Purpose`` is not needed here, as nothing is read
-from the master on the caller's behalf.
+Thin routes over :mod:`reconciliation.service`, :mod:`reconciliation.disclosure`,
+:mod:`reconciliation.inbox` and :mod:`reconciliation.metrics`. Every route needs an
+API key (``Authorization: Bearer``), checked before any byte of a body is read.
 
-* ``POST /v1/reconciliation/runs`` (multipart): a key with a grant for the dataset
-  uploads its own agency's copy (the ``steward`` role may upload for any agency).
-  The run is recorded and answered ``202`` with its id; it proceeds in the
-  background (a worker thread) and ``GET /v1/reconciliation/runs/{run_id}`` polls
-  it. Runs of one agency's copy of one dataset queue behind each other.
-* Runs, their results and metrics are visible to the run's agency and to the
-  ``steward`` and ``inspector`` roles.
+* ``POST /v1/reconciliation/runs`` (multipart, fields before the file): a key with a
+  grant for the dataset, declaring one of its purposes (``X-Purpose``), uploads its
+  own agency's copy (the ``steward`` role may upload for any agency). The gate
+  (:func:`reconciliation.service.prepare_run`) checks the request as soon as the
+  fields before the file are read, so a refused upload is never stored. The run
+  compares only granted fields. It is answered ``202`` with its id and carried out
+  by a worker process (:mod:`reconciliation.queue`); ``GET
+  /v1/reconciliation/runs/{run_id}`` polls it. Runs of one agency's copy of one
+  dataset queue behind each other.
+* Run summaries and metrics are visible to the run's agency and to the ``steward``
+  and ``inspector`` roles; results files to the run's agency (within its grant, every
+  revealed record logged) and stewards (:mod:`reconciliation.disclosure`).
 * ``/v1/steward/...`` needs the ``steward`` role; the steward is recorded as
-  ``<agency>/<key id>``.
+  ``<agency>/<key id>``, and an item's values, shown unmasked, are logged as read by
+  that key for ``stewardship``.
 
 Uploads are kept under ``MDR_DATA_DIR/reconciliation/uploads`` (the original
 file, as DESIGN.md section 7 asks); their size is bounded by the upload limit
@@ -23,41 +28,29 @@ the request body limit of the other routes.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import shutil
-import traceback
 import uuid
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import IO, Annotated, Any, Literal
 
-from fastapi import (
-    APIRouter,
-    BackgroundTasks,
-    Depends,
-    File,
-    Form,
-    Query,
-    Request,
-    UploadFile,
-)
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.deps import WRITE_SESSION
-from api.deps_access import read_context
+from api.deps_access import as_staff, read_context
 from api.json import json_response
 from api.records_service import ReadContext
+from api.uploads import MultipartReader
 from entities.registry import get_dataset
 from mdr.access.keys import Principal
-from mdr.errors import PERSONAL_NUMBER, Forbidden, InvalidInput, MdrError, NoGrant, NotFound
-from mdr.tabular import normalise_encoding
-from reconciliation import inbox, intake, metrics, service
+from mdr.errors import PERSONAL_NUMBER, Forbidden, InvalidInput, shown
+from reconciliation import disclosure, inbox, metrics, service
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +60,6 @@ RunId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Run id.")]
 ItemId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Work item id.")]
 STEWARD = "steward"
 INSPECTOR = "inspector"
-_CHUNK = 1 << 20
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -89,15 +81,6 @@ def _may_see(principal: Principal, agency: str) -> None:
         )
 
 
-def _optional_file(schema: dict[str, Any]) -> None:
-    """Document an optional upload as a file part that may be left out, not as a null."""
-    description = schema.get("description")
-    schema.clear()
-    schema.update({"type": "string", "format": "binary"})
-    if description:
-        schema["description"] = description
-
-
 def public_name(filename: str) -> str:
     """An uploaded file's name as the run keeps, logs and shows it: without its folder,
     and without a part shaped like a registration number (a copy named after a person
@@ -105,117 +88,99 @@ def public_name(filename: str) -> str:
     return PERSONAL_NUMBER.sub("redacted", Path(filename).name)
 
 
-async def _store(upload: UploadFile, folder: Path, fallback: str) -> Path:
-    """Write an upload to ``folder`` in chunks, under a safe version of its name.
-
-    The extension is kept (it decides the format); a name in Hangul becomes ``upload``.
-    """
-    original = Path(public_name(upload.filename or fallback))
+def _stored_name(filename: str, fallback: str) -> str:
+    """A safe file name for an upload: its extension kept (it decides the format); a
+    name in Hangul becomes ``upload``."""
+    original = Path(public_name(filename or fallback))
     stem = _SAFE_NAME.sub("_", original.stem).strip("._") or "upload"
-    suffix = _SAFE_NAME.sub("_", original.suffix.lower())
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{stem}{suffix}"
-    with target.open("wb") as fh:
-        while chunk := await upload.read(_CHUNK):
-            fh.write(chunk)
-    return target
+    return f"{stem}{_SAFE_NAME.sub('_', original.suffix.lower())}"
 
 
-async def _run(engine: Engine, run_id: int, path: Path, **options: Any) -> None:
-    """The background part of an upload; the run records its own failure."""
-    try:
-        await asyncio.to_thread(service.execute_run, engine, run_id, path, **options)
-    except MdrError as exc:
-        log.info("reconciliation run failed", extra={"run_id": run_id, "error": exc.detail})
-    except Exception as exc:
-        # Not log.exception: a database error's text can quote the agency's rows.
-        log.error("reconciliation run failed", extra={
-            "run_id": run_id, "error": service.error_text(exc),
-            "trace": "".join(traceback.format_tb(exc.__traceback__)[-6:])})
+_UPLOAD_FIELDS = {
+    "dataset": {"type": "string", "description": "Dataset the copy is of, e.g. resident."},
+    "agency": {"type": "string", "description": "Code of the agency whose copy this is (the "
+               "key's own agency unless the key holds the steward role)."},
+    "encoding": {"type": "string", "description": "CSV encoding, e.g. cp949."},
+    "scope": {"type": "array", "items": {"type": "string"},
+              "description": "FIELD=VALUE[,VALUE...] the copy covers (repeatable), on granted "
+              "fields, e.g. region_code=11110."},
+    "file": {"type": "string", "format": "binary",
+             "description": "The copy: CSV (UTF-8 or CP949) or Parquet. Send it after the "
+             "fields above."},
+    "mapping": {"type": "string", "format": "binary",
+                "description": "Optional YAML mapping of the copy's columns to fields."},
+}
+MAX_MAPPING_BYTES = 1 << 20
+
+
+def _one(fields: dict[str, list[str]], name: str) -> str | None:
+    values = fields.get(name) or []
+    if len(values) > 1:
+        raise InvalidInput(f"give the {name} field once")
+    return values[0].strip() or None if values else None
 
 
 @router.post(
     "/v1/reconciliation/runs",
     status_code=202,
-    summary="Upload an agency copy; the run proceeds in the background",
+    summary="Upload an agency copy; a worker reconciles it",
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "required": ["dataset", "agency", "file"],
+                   "properties": _UPLOAD_FIELDS},
+        "encoding": {"scope": {"style": "form", "explode": True}}}}}},
 )
-async def create_run(
-    request: Request,
-    background: BackgroundTasks,
-    dataset: Annotated[
-        str, Form(min_length=1, description="Dataset the copy is of, e.g. resident.")
-    ],
-    agency: Annotated[
-        str,
-        Form(
-            min_length=1,
-            description="Code of the agency whose copy this is (the "
-            "key's own agency unless the key holds the steward role).",
-        ),
-    ],
-    file: Annotated[UploadFile, File(description="The copy: CSV (UTF-8 or CP949) or Parquet.")],
-    mapping: Annotated[
-        UploadFile | None,
-        File(
-            description="Optional YAML mapping of the copy's columns to fields.",
-            json_schema_extra=_optional_file,
-        ),
-    ] = None,
-    encoding: Annotated[str | None, Form(description="CSV encoding, e.g. cp949.")] = None,
-    scope: Annotated[
-        list[str] | None,
-        Form(
-            description="FIELD=VALUE[,VALUE...] the copy covers (repeatable), "
-            "e.g. region_code=11110."
-        ),
-    ] = None,
-    ctx: ReadContext = Depends(read_context),
-) -> Response:
+async def create_run(request: Request, ctx: ReadContext = Depends(read_context)) -> Response:
     from sync.mapping import load_mapping
 
     principal = ctx.principal
-    spec = get_dataset(dataset)
-    agency = service.check_agency(agency)
-    steward = STEWARD in principal.grants
-    if spec.name not in principal.grants and not steward:
-        raise NoGrant(f"this key has no grant for {spec.name}")
-    if agency != principal.agency_code and not steward:
-        raise Forbidden(
-            f"this key belongs to {principal.agency_code}; it may upload only that agency's copies"
-        )
-    scope_map = intake.parse_scope(spec, scope)
-    if encoding:
-        normalise_encoding(encoding)
-    folder = (
-        Path(request.app.state.settings.data_dir)
-        / "reconciliation"
-        / "uploads"
-        / (uuid.uuid4().hex)
-    )
-    source = public_name(file.filename or "copy.csv")
-    intake.file_format(Path(source))
-    path = await _store(file, folder, "copy.csv")
-    mapping_dict = None
-    if mapping is not None and mapping.filename:
-        try:
-            mapping_path = await _store(mapping, folder / "mapping", "mapping.yaml")
-            mapping_dict = await run_in_threadpool(load_mapping, mapping_path, spec=spec)
-        except MdrError:
-            shutil.rmtree(folder, ignore_errors=True)  # refused: keep nothing of it
-            raise
-    engine: Engine = request.app.state.engine
-    run_id = await run_in_threadpool(
-        service.create_run, engine, spec.name, agency, source, scope_map
-    )
-    background.add_task(
-        _run,
-        engine,
-        run_id,
-        path,
-        encoding=encoding or None,
-        mapping=mapping_dict,
-        source_name=source,
-    )
+    if STEWARD in principal.grants:
+        principal = as_staff(principal, STEWARD)
+    settings = request.app.state.settings
+    folder = Path(settings.data_dir) / "reconciliation" / "uploads" / uuid.uuid4().hex
+    prepared: list[service.PreparedRun] = []
+    stored: dict[str, Path] = {}  # part -> where it was written
+    source = "copy.csv"  # the copy's name as the agency gave it (no number in it)
+
+    def open_file(part: str, filename: str, fields: dict[str, list[str]]) -> IO[bytes]:
+        nonlocal source
+        if part == "file":
+            dataset, agency = _one(fields, "dataset"), _one(fields, "agency")
+            if dataset is None or agency is None:
+                raise InvalidInput("send the dataset and agency fields before the file",
+                                   errors=[{"field": "file", "message": "before its fields"}])
+            source = public_name(filename or "copy.csv")
+            # The gate, before a byte of the copy is kept.
+            prepared.append(service.prepare_run(
+                principal, dataset, agency=agency, purpose=ctx.purpose,
+                scope=fields.get("scope"), source=source, encoding=_one(fields, "encoding")))
+            target = folder / _stored_name(filename, "copy.csv")
+        elif part == "mapping" and filename:
+            target = folder / "mapping" / _stored_name(filename, "mapping.yaml")
+        else:
+            raise InvalidInput(f"unexpected file part {shown(part)!r}; send file and mapping")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        stored[part] = target
+        return target.open("wb")
+
+    reader = MultipartReader(request.headers.get("content-type", ""), open_file,
+                             max_file_bytes={"mapping": MAX_MAPPING_BYTES})
+    try:
+        await reader.read(request.stream())
+        if not prepared:
+            raise InvalidInput("the upload has no file part",
+                               errors=[{"field": "file", "message": "required"}])
+        run = prepared[0]
+        mapping_dict = None
+        if "mapping" in stored:
+            mapping_dict = await run_in_threadpool(load_mapping, stored["mapping"],
+                                                   spec=run.spec)
+        options = {"encoding": _one(reader.fields, "encoding"), "mapping": mapping_dict}
+        run_id = await run_in_threadpool(service.queue_run, run, source,
+                                         engine=request.app.state.engine,
+                                         upload_path=stored["file"], options=options)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # refused: keep nothing of it
+        raise
     where = f"/v1/reconciliation/runs/{run_id}"
     return json_response(
         {"run_id": run_id, "status": "queued", "poll": where},
@@ -245,22 +210,19 @@ def get_run(
     summary="A finished run's results CSV (or its master-only records)",
 )
 def run_results(
+    request: Request,
     run_id: RunId,
     part: Literal["outcomes", "master_only"] = Query(default="outcomes"),
     ctx: ReadContext = Depends(read_context),
     session: Session = WRITE_SESSION,
 ) -> Response:
-    conn = session.connection()
-    row = conn.execute(
-        text("SELECT agency, status FROM reconciliation_run WHERE run_id = :r"), {"r": run_id}
-    ).first()
-    if row is None:
-        raise NotFound(f"no reconciliation run {run_id}")
-    _may_see(ctx.principal, row.agency)
-    if row.status != "finished":
-        raise InvalidInput(f"run {run_id} is {row.status}; results exist once it is finished")
-    body = service.export_results(conn, run_id, master_only=part == "master_only")
-    return Response(body, media_type="text/csv; charset=utf-8")
+    principal = ctx.principal
+    if STEWARD in principal.grants:
+        principal = as_staff(principal, STEWARD)
+    disclosed = disclosure.results(
+        session.connection(), run_id, principal, ctx.purpose, master_only=part == "master_only",
+        secret=request.app.state.secret, request_id=ctx.request_id, route=ctx.route)
+    return Response(disclosed.body, media_type="text/csv; charset=utf-8")
 
 
 @router.get(
@@ -334,15 +296,17 @@ def list_items(
 @router.get(
     "/v1/steward/items/{item_id}",
     tags=["steward"],
-    summary="One item: values side by side, evidence, history (masked)",
+    summary="One item: values side by side (unmasked, logged), evidence, history",
 )
 def get_item(
+    request: Request,
     item_id: ItemId,
     ctx: ReadContext = Depends(read_context),
     session: Session = WRITE_SESSION,
 ) -> dict[str, Any]:
-    _require_steward(ctx.principal)
-    return inbox.item_detail(session.connection(), item_id)
+    return inbox.item_detail(session.connection(), item_id, as_staff(ctx.principal, STEWARD),
+                             secret=request.app.state.secret, request_id=ctx.request_id,
+                             route=ctx.route)
 
 
 @router.post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from typing import Annotated, Any
 
@@ -92,3 +94,27 @@ def checked_encoding(value: str | None) -> str | None:
 #: The CSV encoding option of commands that read agencies' files.
 EncodingOption = Annotated[str | None, typer.Option(
     help="CSV encoding, e.g. cp949 or euc-kr (default UTF-8).", callback=checked_encoding)]
+
+
+#: Set in the environment of a worker started by `mdr up` or `mdr scheduler`.
+WORKER_CHILD_ENV = "_MDR_WORKER_CHILD"
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """`mdr worker` as a child process: reconciliation runs of uploads execute there, not
+    in the API worker that serves reads (it inherits the embedded server's URL)."""
+    return subprocess.Popen([sys.executable, "-m", "mdr.cli.main", "worker"],
+                            env=os.environ | {WORKER_CHILD_ENV: "1"})
+
+
+def stop_worker(worker: subprocess.Popen[bytes] | None, grace_seconds: float = 30) -> None:
+    """Stop a worker from :func:`start_worker`: it finishes the run it is on, if that takes
+    less than ``grace_seconds`` (an interrupted run is queued again)."""
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(grace_seconds)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

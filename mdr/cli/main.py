@@ -93,16 +93,18 @@ def up(
     common.migrate_if_behind(db)
     load_demo_data(settings, db)
     key = demo_key(db)
-    runner = None
+    runner, worker = None, None
     if scheduler:
         runner = MdrScheduler(make_engine(db.url, "scheduler", pool_size=2),
                               scheduled_jobs(settings))
         runner.start()
+        worker = common.start_worker()
     try:
         _serve(settings, db, host, port, workers=1, demo_key=key)
     finally:
         if runner is not None:
             runner.shutdown()
+        common.stop_worker(worker)
 
 
 @app.command()
@@ -205,10 +207,45 @@ def scheduler_command() -> None:
     common.err_console.print("[bold green]mdr scheduler[/] running; Ctrl-C stops it.")
     runner = MdrScheduler(make_engine(db.url, "scheduler", pool_size=2),
                           scheduled_jobs(settings), blocking=True)
+    worker = common.start_worker()
     try:
         runner.start()
     except (KeyboardInterrupt, SystemExit):
         runner.shutdown()
+    finally:
+        common.stop_worker(worker)
+
+
+@app.command("worker")
+def worker_command(
+    once: Annotated[bool, typer.Option(
+        "--once", help="Carry out the runs queued now, then exit.")] = False,
+) -> None:
+    """Carry out reconciliation runs of uploaded copies, one at a time.
+
+    `mdr up` and `mdr scheduler` start one; run more for more parallel runs (several
+    workers never start the same run). Runs execute here, not in the API workers.
+    """
+    import signal
+
+    from mdr.db.engine import make_engine
+    from reconciliation.queue import work
+
+    settings = common.settings()
+    db = common.database(settings, "worker")
+    common.migrate_if_behind(db, quiet=True)
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, _frame: stopping.append(signum))
+    parent = os.getppid() if os.environ.get(common.WORKER_CHILD_ENV) else None
+    engine = make_engine(db.url, "worker", pool_size=2)
+    try:
+        # A child of `mdr up` stops with its parent, even one killed with -9.
+        work(engine, once=once,
+             stop=lambda: bool(stopping) or (parent is not None and os.getppid() != parent))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()
 
 
 @app.command()

@@ -4,7 +4,8 @@ Thin callers of :mod:`reconciliation.service`, :mod:`reconciliation.inbox` and
 :mod:`reconciliation.metrics`. ``mdr reconcile`` writes the results CSV of
 DESIGN.md section 6 (and ``RESULTS.master_only.csv`` beside it) and prints a
 summary, or one JSON document with ``--json``; it exits 0 whatever the copy's
-quality. Personal values shown by ``mdr steward`` are masked.
+quality. ``mdr steward inbox`` masks personal values; ``mdr steward show`` shows the
+item's values to the steward unmasked and logs the read under their name.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def reconcile(
     ambiguous) with its evidence; mismatches become steward work items
     (`mdr steward inbox`).
     """
-    from reconciliation.service import STAGES, check_results_path, reconcile_file, write_results
+    from mdr.access.secrets import server_secret
+    from reconciliation.disclosure import check_results_path, write_files
+    from reconciliation.service import STAGES, operator, reconcile_file
 
     settings = common.settings()
     if out is not None:
@@ -111,19 +114,24 @@ def reconcile(
                     task, completed=STAGES.index(stage), description=f"reconcile {dataset}: {stage}"
                 )
 
+            # Whoever runs the command is an operator: every field is compared, and the
+            # result files, which reveal master records, are logged under their name.
+            who = operator(_default_steward())
             result = reconcile_file(
                 engine,
                 dataset,
                 file,
                 agency=agency,
+                principal=who,
                 mapping_path=mapping,
                 encoding=encoding,
                 scope=scope,
                 progress=step,
             )
+        written = None if out is None else write_files(
+            engine, result.run_id, who, out, secret=server_secret(settings))
     finally:
         engine.dispose()
-    written = write_results(result, out) if out is not None else None
     summary = result.as_dict()
     if written is not None:
         summary["results_file"], summary["master_only_file"] = (str(p) for p in written)
@@ -185,6 +193,7 @@ def _print_run(r: dict[str, Any]) -> None:
     out.print(
         f"steward inbox: {items['new']:,} new, {items['seen_again']:,} seen again, "
         f"{items['closed']:,} closed (no longer present)"
+        + (f", {items['held_back']:,} held back (cap per run)" if items.get("held_back") else "")
     )
     out.print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in r["timings"].items()))
     if r.get("results_file"):
@@ -269,11 +278,19 @@ def show_command(
     item_id: Annotated[int, typer.Argument(help="Work item id (see `mdr steward inbox`).")],
     as_json: JsonOption = False,
 ) -> None:
-    """Show one item: agency and master values side by side, evidence, history."""
+    """Show one item: agency and master values side by side, evidence, history.
+
+    The values are shown unmasked, and the master record is logged as read by you
+    (MDR_STEWARD, else your user name) for stewardship."""
+    from entities.registry import DATASETS
+    from mdr.access.gate import staff_principal
+    from mdr.access.secrets import server_secret
     from reconciliation.inbox import item_detail
 
+    viewer = staff_principal(_default_steward(), "steward", DATASETS)
     with unit_of_work(common.session_maker()) as session:
-        item = item_detail(session.connection(), item_id)
+        item = item_detail(session.connection(), item_id, viewer,
+                           secret=server_secret(common.settings()), route="mdr steward show")
     if as_json:
         common.print_json(item)
         return

@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 from mdr.errors import ConfigurationError, DatabaseUnavailable
 from mdr.settings import EMBEDDED_URL_ENV, Settings, embedded_url_from_parent
 
-Role = Literal["api", "scheduler", "cli", "sync", "test", "bench", "migrate"]
+Role = Literal["api", "scheduler", "worker", "cli", "sync", "test", "bench", "migrate"]
 
 
 def sqlalchemy_url(url: str) -> URL:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from api.console.auth import COOKIE, MAX_FAILURES
+from api.console import views
+from api.console.auth import COOKIE, MAX_FAILURES, StaffUser
 from entities.masking import mask
+from entities.registry import get_dataset
 from tests.console.seed import (
     PASSWORD,
     add_check_runs,
@@ -17,6 +23,7 @@ from tests.console.seed import (
     csrf_of,
     sign_in,
 )
+from tests.factories import make, persist
 
 pytestmark = pytest.mark.db
 
@@ -155,7 +162,9 @@ def test_steward_resolves_and_the_record_shows_the_flag(
     assert page.status_code == 200
     assert 'class="differs"' in page.text and "<svg" in page.text
     assert 'id="master-history"' in page.text and "현재 · current belief" in page.text
-    assert resident["name"] not in page.text and resident["rrn"] not in page.text
+    # the item a steward judges shows its values, and the read is in the subject's log
+    assert resident["name"] in page.text and resident["rrn"] in page.text
+    assert staff_reads(db_session, resident["rrn"]) == [("staff:kim", "stewardship")]
     missing_reason = console.post(f"/console/inbox/{item['item_id']}/resolve", data={
         "csrf_token": csrf_of(page.text), "action": "master_wrong", "reason": "  "})
     assert missing_reason.status_code == 422 and "reason" in missing_reason.text
@@ -166,8 +175,19 @@ def test_steward_resolves_and_the_record_shows_the_flag(
     record = console.get(f"/console/records/resident/version/{item['version_id']}")
     assert record.status_code == 200
     assert "under investigation" in record.text and "court record shows" in record.text
-    assert resident["rrn"] not in record.text and resident["name"] not in record.text
+    assert resident["rrn"] in record.text and resident["name"] in record.text
     assert "Who accessed this record" not in record.text  # administrators only
+    # each page that showed the record is a read: the item, the item again with the
+    # refused form, the item with the decision, the record
+    assert staff_reads(db_session, resident["rrn"]) == [("staff:kim", "stewardship")] * 4
+
+
+def staff_reads(session: Session, rrn: str) -> list[tuple[str, str]]:
+    """Who read the record keyed ``rrn`` and why, oldest first (the access log)."""
+    rows = session.execute(text(
+        "SELECT key_id, purpose FROM access_log WHERE record_key = :k ORDER BY audit_id"),
+        {"k": rrn}).all()
+    return [tuple(r) for r in rows]
 
 
 def test_bulk_resolution(console: TestClient, db_session: Session) -> None:
@@ -186,7 +206,7 @@ def test_bulk_resolution(console: TestClient, db_session: Session) -> None:
     assert empty.status_code == 422
 
 
-def test_record_search_masks_for_stewards_and_not_for_administrators(
+def test_record_search_masks_for_every_role_and_an_opened_record_is_logged(
     console: TestClient, db_session: Session
 ) -> None:
     add_user(db_session, "kim", "steward")
@@ -203,14 +223,16 @@ def test_record_search_masks_for_stewards_and_not_for_administrators(
     assert f"/console/records/resident/version/{item['version_id']}" in found.text
     forged = console.post("/console/records/resident/search", data=form | {"csrf_token": "x"})
     assert forged.status_code == 403
+    assert staff_reads(db_session, resident["rrn"]) == []  # a masked listing reveals nothing
     console.cookies.clear()
     page = sign_in(console, "root")
     found = console.post("/console/records/resident/search",
                          data=form | {"csrf_token": csrf_of(page.text)})
-    assert resident["rrn"] in found.text
+    assert mask(resident["rrn"]) in found.text and resident["rrn"] not in found.text
     record = console.get(f"/console/records/resident/version/{item['version_id']}")
     assert resident["rrn"] in record.text and "Who accessed this record" in record.text
     assert "현재 · now" in record.text  # history along valid time
+    assert staff_reads(db_session, resident["rrn"]) == [("staff:root", "administration")]
 
 
 def test_inspector_dashboard_drill_down_and_report(
@@ -259,7 +281,7 @@ def test_history_along_both_time_axes(console: TestClient, db_session: Session) 
     sign_in(console, "root")
     page = console.get(f"/console/records/resident/version/{item['version_id']}")
     assert page.status_code == 200
-    history = page.text.split('id="history"')[1]
+    history = page.text.split('id="history"')[1].split("</table>")[0]
     assert history.count("<tr>") == 4  # header and three versions
     assert "2025-01-01 – 2026-01-01" in history  # valid time
     assert "현재 · current belief" in history and "KST – 2026" in history  # recorded time
@@ -308,3 +330,39 @@ def test_inbox_pages_stay_fast_with_100000_open_items(
 def test_the_console_address_without_a_slash_leads_to_the_console(console: TestClient) -> None:
     response = console.get("/console", follow_redirects=False)
     assert response.status_code == 308 and response.headers["location"] == "/console/"
+
+
+def test_the_next_page_cursor_is_opaque_and_bound_to_the_session(
+    console: TestClient, db_session: Session
+) -> None:
+    """The next-page form used to carry the last registration number in a hidden field
+    that the browser could set; now it carries a sealed cursor only this session can
+    use, for this search."""
+    people = sorted((make("resident", name="홍길동", birth_date=dt.date(1980, 5, 5))
+                     for _ in range(3)), key=lambda p: p["rrn"])
+    persist(db_session, "resident", people)
+    add_user(db_session, "kim", "steward")
+    add_user(db_session, "lee", "steward")
+    form = {"search": "name_birth_date", "p_name": "홍길동", "p_birth_date": "1980-05-05"}
+    page = sign_in(console, "kim")
+    # the console pages 50 rows; a page of one, from the same view, makes a cursor
+    kim = StaffUser(0, "kim", "steward", csrf_of(page.text))
+    first = views.search_records(db_session, get_dataset("resident"), form["search"], form,
+                                 after=None, limit=1, user=kim,
+                                 secret=console.app.state.secret)  # type: ignore[attr-defined]
+    cursor = str(first["after"])
+    assert not any(p["rrn"] in cursor or p["rrn"][:6] in cursor for p in people)
+
+    def search(page_text: str, **extra: str) -> Any:
+        return console.post("/console/records/resident/search",
+                            data=form | {"csrf_token": csrf_of(page_text)} | extra)
+
+    rest = search(page.text, after=cursor)
+    assert rest.status_code == 200, rest.text
+    assert len(set(re.findall(r"/console/records/resident/version/(\d+)", rest.text))) == 2
+    # worthless when set by hand, for another search, or in another session
+    assert search(page.text, after=people[0]["rrn"]).status_code == 422
+    assert search(page.text, after=cursor, p_birth_date="1980-05-06").status_code == 422
+    console.cookies.clear()
+    page = sign_in(console, "lee")
+    assert search(page.text, after=cursor).status_code == 422

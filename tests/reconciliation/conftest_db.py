@@ -14,12 +14,16 @@ from typing import Any
 
 import polars as pl
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from api.app import create_app
 from entities.catalogue import refresh_catalogue
 from entities.synthetic.writer import generate_snapshot
-from mdr.db.engine import make_engine, session_factory, unit_of_work
+from mdr.db.engine import Database, make_engine, session_factory, unit_of_work
 from mdr.db.migrate import upgrade
+from mdr.settings import Settings
 from sync.service import sync_file
 
 SCALE = 300
@@ -101,3 +105,14 @@ def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False).replace(
         "postgresql+psycopg2", "postgresql"
     )
+
+
+@pytest.fixture
+def api(rec_db: Engine, tmp_path: Path) -> Iterator[TestClient]:
+    """The API on the reconciliation database (runs are worked by ``helpers.poll``)."""
+    app: FastAPI = create_app(
+        Settings(data_dir=tmp_path / "data", secret_key="test-secret-of-at-least-32-characters"),
+        Database(url_of(rec_db), embedded=False),
+    )
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,19 +10,15 @@ from typing import Any
 import polars as pl
 import pytest
 import typer
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from api.app import create_app
-from api.routes import reconciliation as reconciliation_routes
-from mdr.access.keys import create_key
 from mdr.cli import reconcile_cmd
-from mdr.db.engine import Database, session_factory, unit_of_work
-from mdr.settings import Settings, get_settings
+from mdr.settings import get_settings
 from tests.factories import make
 from tests.reconciliation.conftest_db import AGENCY, Snapshot, count, rows, url_of
+from tests.reconciliation.helpers import key, poll, upload
 
 pytestmark = pytest.mark.db
 
@@ -52,7 +47,9 @@ def invoke(cli: CliRunner, *args: str) -> Any:
     return result
 
 
-def test_reconcile_and_steward_commands(cli: CliRunner, snapshot: Snapshot, tmp_path: Path) -> None:
+def test_reconcile_and_steward_commands(
+    cli: CliRunner, snapshot: Snapshot, tmp_path: Path, rec_db: Engine
+) -> None:
     out = tmp_path / "results.csv"
     result = invoke(
         cli,
@@ -67,6 +64,12 @@ def test_reconcile_and_steward_commands(cli: CliRunner, snapshot: Snapshot, tmp_
     )
     summary = json.loads(result.stdout)
     assert summary["status"] == "finished" and summary["agency_records"] == snapshot.agency.height
+    # the result files reveal master records: each is logged under whoever ran it
+    written = rows(rec_db, "SELECT key_id, purpose, count(*) AS n FROM access_log "
+                           "WHERE route = 'mdr reconcile' GROUP BY 1, 2")
+    linked = sum(summary["outcomes"][k] for k in ("match", "match_with_differences"))
+    assert [(w["key_id"], w["purpose"]) for w in written] == [("staff:lee", "reconciliation")]
+    assert written[0]["n"] >= linked + summary["outcomes"]["master_only"]
     assert set(summary["outcomes"]) == {
         "match",
         "match_with_differences",
@@ -90,8 +93,12 @@ def test_reconcile_and_steward_commands(cli: CliRunner, snapshot: Snapshot, tmp_
     )
     assert len(page["items"]) == 2 and page["next_after"] == page["items"][-1]["item_id"]
     item_id = page["items"][0]["item_id"]
+    before = count(rec_db, "SELECT count(*) FROM access_log WHERE route = 'mdr steward show'")
     shown = json.loads(invoke(cli, "steward", "show", str(item_id), "--json").stdout)
     assert shown["item_id"] == item_id and shown["fields"]
+    assert "*" not in shown["master_key"]  # the item the steward judges: unmasked, and logged
+    assert count(rec_db, "SELECT count(*) FROM access_log WHERE route = 'mdr steward show' "
+                         "AND key_id = 'staff:lee' AND purpose = 'stewardship'") == before + 1
     assert "differs" in invoke(cli, "steward", "show", str(item_id)).stdout
     done = json.loads(
         invoke(
@@ -130,50 +137,6 @@ def test_reconcile_and_steward_commands(cli: CliRunner, snapshot: Snapshot, tmp_
 # ------------------------------------------------------------------------ API
 
 
-@pytest.fixture
-def api(rec_db: Engine, tmp_path: Path) -> Iterator[TestClient]:
-    app: FastAPI = create_app(
-        Settings(data_dir=tmp_path / "data", secret_key="test-secret-of-at-least-32-characters"),
-        Database(url_of(rec_db), embedded=False),
-    )
-    if not any(getattr(r, "path", "") == "/v1/reconciliation/runs" for r in app.routes):
-        app.include_router(reconciliation_routes.router)
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
-
-
-def key(engine: Engine, grants: list[str], agency: str = AGENCY) -> dict[str, str]:
-    with unit_of_work(session_factory(engine)) as session:
-        _, presented = create_key(
-            session, agency_code=agency, grants=grants, purposes=["verification"]
-        )
-    return {"Authorization": f"Bearer {presented}"}
-
-
-def upload(
-    api: TestClient, headers: dict[str, str], path: Path, name: str | None = None, **form: Any
-) -> Any:
-    data = {"dataset": "resident", "agency": AGENCY} | form
-    with path.open("rb") as fh:
-        return api.post(
-            "/v1/reconciliation/runs",
-            headers=headers,
-            data=data,
-            files={"file": (name or path.name, fh, "text/csv")},
-        )
-
-
-def poll(api: TestClient, headers: dict[str, str], run_id: int) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while True:
-        answer = api.get(f"/v1/reconciliation/runs/{run_id}", headers=headers)
-        assert answer.status_code == 200, answer.text
-        body: dict[str, Any] = answer.json()
-        if body["status"] in ("finished", "failed") or time.monotonic() > deadline:
-            return body
-        time.sleep(0.1)
-
-
 def test_upload_runs_in_the_background_and_can_be_polled(
     api: TestClient, rec_db: Engine, snapshot: Snapshot
 ) -> None:
@@ -187,9 +150,8 @@ def test_upload_runs_in_the_background_and_can_be_polled(
     assert body["source"] == "주민 사본.CSV"
     assert body["agency_records"] == snapshot.agency.height
     assert body["records_compared"] > 0 and body["drift"] is None
-    assert body["items"]["new"] == sum(
-        body["outcomes"][k]
-        for k in ("match_with_differences", "ambiguous", "agency_only", "master_only")
+    assert body["items"]["new"] == sum(  # no scope: master-only records are not items
+        body["outcomes"][k] for k in ("match_with_differences", "ambiguous", "agency_only")
     )
 
     csv = api.get(f"/v1/reconciliation/runs/{run_id}/results.csv", headers=agency)
@@ -198,7 +160,13 @@ def test_upload_runs_in_the_background_and_can_be_polled(
     assert lines[0] == "agency_row,master_key,outcome,score,differing_fields"
     assert len(lines) - 1 == snapshot.agency.height
     only = api.get(f"/v1/reconciliation/runs/{run_id}/results.csv?part=master_only", headers=agency)
-    assert len(only.text.splitlines()) - 1 == body["outcomes"]["master_only"]
+    assert only.status_code == 409 and only.json()["type"].endswith("/master-only-needs-scope")
+    scoped = poll(api, agency, upload(api, agency, snapshot.agency_file,
+                                      scope="region_code=1,2,3,4,5").json()["run_id"])
+    only = api.get(f"/v1/reconciliation/runs/{scoped['run_id']}/results.csv?part=master_only",
+                   headers=agency)
+    assert only.status_code == 200, only.text
+    assert len(only.text.splitlines()) - 1 == scoped["outcomes"]["master_only"] > 0
 
     metrics = api.get("/v1/reconciliation/metrics", headers=agency).json()
     assert [e["agency"] for e in metrics["entries"]] == [AGENCY]

@@ -9,6 +9,8 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, text
 
+from entities.registry import DATASETS
+from mdr.access.gate import staff_principal
 from mdr.errors import InvalidInput, NotFound
 from reconciliation import inbox
 from reconciliation.inbox import ItemAlreadyResolved, item_detail, list_items, resolve_item
@@ -18,6 +20,11 @@ from tests.reconciliation.conftest_db import AGENCY, Snapshot, count, rows
 pytestmark = pytest.mark.db
 
 KINDS = ("match_with_differences", "ambiguous", "agency_only", "master_only")
+#: A run without a scope makes no master-only items (they would be the whole register).
+UNSCOPED_KINDS = KINDS[:3]
+#: A scope holding every resident (region codes start 1 to 5; a code matches by prefix).
+EVERYWHERE = ["region_code=1,2,3,4,5"]
+STEWARD = staff_principal("kim", "steward", DATASETS)
 
 
 def write(frame: pl.DataFrame, path: Path) -> Path:
@@ -25,8 +32,8 @@ def write(frame: pl.DataFrame, path: Path) -> Path:
     return path
 
 
-def run(engine: Engine, path: Path) -> RunResult:
-    return reconcile_file(engine, "resident", path, agency=AGENCY)
+def run(engine: Engine, path: Path, scope: list[str] | None = None) -> RunResult:
+    return reconcile_file(engine, "resident", path, agency=AGENCY, scope=scope)
 
 
 def items(engine: Engine, **filters: Any) -> list[dict[str, Any]]:
@@ -44,22 +51,24 @@ def resolve(engine: Engine, item_id: int, **options: Any) -> dict[str, Any]:
 
 def detail(engine: Engine, item_id: int) -> dict[str, Any]:
     with engine.connect() as conn:
-        return item_detail(conn, item_id)
+        return item_detail(conn, item_id, STEWARD, secret=b"s" * 32)
 
 
 def test_every_mismatch_becomes_one_item_and_dedups_across_runs(
     rec_db: Engine, snapshot: Snapshot
 ) -> None:
-    first = run(rec_db, snapshot.agency_file)
+    first = run(rec_db, snapshot.agency_file, EVERYWHERE)
     expected = sum(first.outcomes[k] for k in KINDS)
-    assert first.items == {"new": expected, "seen_again": 0, "reopened": 0, "closed": 0}
+    assert first.items == {"new": expected, "seen_again": 0, "reopened": 0, "closed": 0,
+                           "held_back": 0}
     assert count(rec_db, "SELECT count(*) FROM steward_item WHERE status = 'open'") == expected
     by_kind = {k: len(items(rec_db, kind=k)) for k in KINDS}
     assert by_kind == {k: first.outcomes[k] for k in KINDS}
     created = {r["item_id"]: r["created_at"] for r in items(rec_db)}
 
-    second = run(rec_db, snapshot.agency_file)
-    assert second.items == {"new": 0, "seen_again": expected, "reopened": 0, "closed": 0}
+    second = run(rec_db, snapshot.agency_file, EVERYWHERE)
+    assert second.items == {"new": 0, "seen_again": expected, "reopened": 0, "closed": 0,
+                            "held_back": 0}
     after = items(rec_db)
     assert len(after) == expected
     assert all(
@@ -250,9 +259,12 @@ def test_wrong_link_without_a_target_unlinks_for_good(
 def test_master_only_items_cannot_be_relinked(
     rec_db: Engine, snapshot: Snapshot, tmp_path: Path
 ) -> None:
-    run(rec_db, write(snapshot.master.head(5), tmp_path / "five.csv"))
+    five = run(rec_db, write(snapshot.master.head(5), tmp_path / "five.csv"), EVERYWHERE)
     master_only = items(rec_db, kind="master_only")
-    assert len(master_only) == snapshot.master.height - 5
+    # 295 master-only records, but a 5-row copy opens at most MIN_NEW_ITEMS items
+    assert five.outcomes["master_only"] == snapshot.master.height - 5
+    assert len(master_only) == inbox.MIN_NEW_ITEMS
+    assert five.items["held_back"] == snapshot.master.height - 5 - inbox.MIN_NEW_ITEMS
     shown = detail(rec_db, master_only[0]["item_id"])
     assert shown["master_record_live"] and shown["fields"]
     assert all(f["agency_value"] is None and not f["differs"] for f in shown["fields"])
@@ -265,7 +277,7 @@ def test_master_only_items_cannot_be_relinked(
 
 
 def test_listing_pages_filters_and_masks(rec_db: Engine, snapshot: Snapshot) -> None:
-    first = run(rec_db, snapshot.agency_file)
+    first = run(rec_db, snapshot.agency_file, EVERYWHERE)
     total = sum(first.outcomes[k] for k in KINDS)
     seen: list[int] = []
     after = None
@@ -301,13 +313,17 @@ def test_listing_pages_filters_and_masks(rec_db: Engine, snapshot: Snapshot) -> 
         with pytest.raises(InvalidInput, match="unknown outcome"):
             list_items(conn, kind="match")
         sample = list_items(conn, kind="match_with_differences", limit=1)["items"][0]
-    # personal identifiers are masked in what stewards see
+    # listings mask personal identifiers; the item a steward opens shows them (logged)
     assert "*" in sample["master_key"]
+    logged = count(rec_db, "SELECT count(*) FROM access_log")
     shown = detail(rec_db, sample["item_id"])
-    assert shown["master_key"] == sample["master_key"]
+    assert shown["master_key"].startswith(sample["master_key"].rstrip("*"))
+    assert "*" not in shown["master_key"]
     names = {f["field"]: f for f in shown["fields"]}
-    assert names["rrn"]["master_value"].endswith("*")
-    assert names["name"]["agency_value"] is None or "*" in names["name"]["agency_value"]
+    assert names["rrn"]["master_value"] == shown["master_key"]
+    assert "*" not in (names["name"]["master_value"] or "")
+    # detail() rolls back: the read was logged in its transaction, not committed
+    assert count(rec_db, "SELECT count(*) FROM access_log") == logged
     differing = [f for f in shown["fields"] if f["differs"]]
     assert differing and {f["field"] for f in differing} == set(sample["differing_fields"])
     assert all(f["level"] is not None for f in differing)

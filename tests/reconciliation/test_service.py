@@ -13,14 +13,16 @@ from entities.registry import get_dataset
 from mdr.db.engine import session_factory, unit_of_work
 from mdr.errors import InvalidInput
 from mdr.quality.scorecards import accuracy as scorecard_accuracy
-from reconciliation import inbox, service
-from reconciliation.service import RESULT_COLUMNS, reconcile_file, write_results
+from reconciliation import disclosure, inbox, service
+from reconciliation.disclosure import RESULT_COLUMNS, write_files
+from reconciliation.service import operator, reconcile_file
 from tests.reconciliation.conftest_db import AGENCY, Snapshot, count, rows
 
 pytestmark = pytest.mark.db
 
 SPEC = get_dataset("resident")
 FIELDS = set(SPEC.field_names)
+SECRET = b"s" * 32
 
 
 def write(frame: pl.DataFrame, path: Path, encoding: str = "utf-8") -> Path:
@@ -95,7 +97,8 @@ def test_results_csv_has_the_contract_format(
     rec_db: Engine, snapshot: Snapshot, tmp_path: Path
 ) -> None:
     result = reconcile_file(rec_db, "resident", snapshot.agency_file, agency=AGENCY)
-    out, companion = write_results(result, tmp_path / "RESULTS.csv")
+    out, companion = write_files(rec_db, result.run_id, operator("lee"), tmp_path / "RESULTS.csv",
+                                 secret=SECRET)
     assert companion == tmp_path / "RESULTS.master_only.csv"
     lines = out.read_text(encoding="utf-8").splitlines()
     assert (
@@ -125,11 +128,12 @@ def test_results_csv_has_the_contract_format(
     only = companion.read_text().splitlines()
     assert only[0] == "master_key" and len(only) - 1 == result.outcomes["master_only"]
 
-    # the same CSV from the stored run (what the API serves)
+    # the run's frames (what the library call returns) and the stored run's CSV agree
     with rec_db.connect() as conn:
-        stored = service.export_results(conn, result.run_id)
-    again = pl.read_csv(stored, infer_schema=False)
-    mine = pl.read_csv(out, infer_schema=False)
+        stored = disclosure.results(conn, result.run_id, operator("lee"), None, secret=SECRET)
+    again = pl.read_csv(stored.body, infer_schema=False)
+    assert result.results is not None
+    mine = result.results.select(pl.all().cast(pl.String))
     assert again.columns == list(RESULT_COLUMNS)
     assert again.select("agency_row", "master_key", "outcome", "differing_fields").equals(
         mine.select("agency_row", "master_key", "outcome", "differing_fields")
