@@ -29,7 +29,7 @@ from typing import Any, Final, Generic, Protocol, TypeVar
 from sqlalchemy import Connection, text
 
 from mdr.access.audit import AuditEntry, append_entries
-from mdr.access.keys import Grant, Principal
+from mdr.access.keys import STAFF_PURPOSES, Grant, Principal
 from mdr.access.secrets import IdentifierHasher
 from mdr.errors import FieldNotGranted, InvalidInput, NoGrant, PurposeNotGranted, shown
 
@@ -38,16 +38,6 @@ STAFF_AGENCY: Final = "MOIS"
 STAFF_AGENCY_NAME: Final = "Ministry of the Interior and Safety (행정안전부)"
 #: What ``access_log.key_id`` holds for a staff read: ``staff:<user name>``.
 STAFF_PREFIX: Final = "staff:"
-#: The one purpose each staff role reads for. ``operator``: someone running the CLI
-#: (a reconciliation written to a file for the agency whose copy it is).
-STAFF_PURPOSES: Final = {
-    "steward": "stewardship",
-    "inspector": "inspection",
-    "administrator": "administration",
-    "operator": "reconciliation",
-}
-
-
 class Disclosable(Protocol):
     """What the gate needs of a dataset (``entities.spec.DatasetSpec`` has it)."""
 

@@ -25,6 +25,16 @@ from mdr.errors import InvalidInput, NotFound
 KEY_PREFIX = "mdr_"
 #: Grants that are roles rather than datasets.
 ROLES = ("inspector", "steward")
+#: The one purpose each staff role reads for (:mod:`mdr.access.gate`); ``operator``:
+#: someone running the CLI (a reconciliation written to files for the agency whose copy
+#: it is). Reserved: an agency's dataset grant cannot name them, so a citizen's log
+#: never shows an agency's read as a steward's.
+STAFF_PURPOSES = {
+    "steward": "stewardship",
+    "inspector": "inspection",
+    "administrator": "administration",
+    "operator": "reconciliation",
+}
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,10 @@ def create_key(
     if not purposes or any(not p.strip() for p in purposes):
         raise InvalidInput("give at least one --purpose CODE")
     parsed = merge_grants([parse_grant(g) for g in grants])
+    reserved = sorted({p.strip() for p in purposes} & set(STAFF_PURPOSES.values()))
+    if reserved and any(dataset not in ROLES for dataset, _ in parsed):
+        raise InvalidInput(f"purpose {', '.join(reserved)} is reserved for staff reads; "
+                           "name the agency's own purpose")
     session.execute(insert(agency).values(code=agency_code, name=agency_name or agency_code)
                     .on_conflict_do_nothing(index_elements=["code"]))
     key_id = "k" + secrets.token_hex(4)

@@ -118,3 +118,14 @@ def test_subject_token_and_audit_verify(cli) -> None:
     told = cli.invoke(app, ["audit", "verify"])
     assert told.exit_code == 0 and "Access log intact" in told.stdout
     assert "writer chains verified" in told.stdout
+
+
+def test_staff_purposes_are_reserved_for_staff(db_session) -> None:
+    """An agency key cannot read "for stewardship": a citizen's log would show its reads
+    as a steward's."""
+    from mdr.access.keys import create_key
+    from mdr.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="reserved"):
+        create_key(db_session, agency_code="X", grants=["resident"], purposes=["stewardship"])
+    create_key(db_session, agency_code="MOIS", grants=["steward"], purposes=["stewardship"])
