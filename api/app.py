@@ -30,6 +30,7 @@ from api.routes import (
 from mdr.access.audit import AuditWriter
 from mdr.access.secrets import server_secret
 from mdr.db.engine import Database, ReadSessions, resolve_database, session_factory
+from mdr.db.held_connection import connect_or_lost
 from mdr.logging import configure_logging
 from mdr.settings import Settings, get_settings, log_format_of
 
@@ -75,15 +76,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # down and /readyz says why.
         read_pool = await asyncpg.create_pool(
             read_url, min_size=0, max_size=settings.pool_size, reset=_keep_session,
-            server_settings={"application_name": "mdr-api"})
+            connect=connect_or_lost, server_settings={"application_name": "mdr-api"})
         # Key lookups and the access log have connections of their own, one per lane,
         # opened on first use; reads never wait behind commits.
         # A connect that cannot succeed fails its requests in seconds, not asyncpg's 60.
         # On the primary, lookups commit their access-log rows with the read itself.
-        reader = KeyReader(partial(asyncpg.connect, read_url, timeout=CONNECT_TIMEOUT_SECONDS,
+        reader = KeyReader(partial(connect_or_lost, read_url, timeout=CONNECT_TIMEOUT_SECONDS,
                                    server_settings=SERVER_SETTINGS), settings.lookup_readers,
                            logs_access=not database.replica_urls)
-        audit = AuditWriter(partial(asyncpg.connect, database.url,
+        audit = AuditWriter(partial(connect_or_lost, database.url,
                                     timeout=CONNECT_TIMEOUT_SECONDS,
                                     server_settings={"application_name": "mdr-api-audit"}),
                             settings.audit_writers)
