@@ -199,15 +199,16 @@ class ReadPools:
             return await self.primary.fetchval(sql, *args)
         return await self._read(lambda target: target.fetchval(sql, *args))
 
-    async def read_keys(self, sql: str, key_position: int, keys: list[str],
-                        misses_sql: str | None = None, *,
-                        log: Callable[[], list[AuditEntry]] | None = None) -> tuple[Rows, bool]:
+    def read_keys(self, sql: str, key_position: int, keys: list[str],
+                  misses_sql: str | None = None, *,
+                  log: Callable[[], list[AuditEntry]] | None = None
+                  ) -> Awaitable[tuple[Rows, bool]]:
         """The rows of ``keys`` by key (see :meth:`KeyReader.read`), and whether the
         access-log rows ``log`` makes were committed with the read: only on the primary,
         whose reader logs; otherwise the caller logs the records served."""
-        if not self.replicas:
-            return await self.primary.read_keys(sql, key_position, keys, misses_sql, log)
-        return await self._read(
+        if not self.replicas:  # the hot path: no coroutine of its own
+            return self.primary.read_keys(sql, key_position, keys, misses_sql, log)
+        return self._read(
             lambda target: target.read_keys(sql, key_position, keys, misses_sql, log))
 
     def report(self) -> dict[str, Any]:
