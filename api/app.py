@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -17,6 +18,7 @@ from api.key_reader import SERVER_SETTINGS, KeyReader
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.records_service import RecordService, TokenBucket
+from api.replicas import REPLICA_STATEMENT_SECONDS, ReadPools, ReadTarget
 from api.routes import (
     catalogue,
     changes,
@@ -29,7 +31,15 @@ from api.routes import (
 )
 from mdr.access.audit import AuditWriter
 from mdr.access.secrets import server_secret
-from mdr.db.engine import Database, ReadSessions, resolve_database, session_factory
+from mdr.db.engine import (
+    Database,
+    ReadSessions,
+    describe_url,
+    resolve_database,
+    session_factory,
+)
+from mdr.db.held_connection import connect_or_lost
+from mdr.db.replicas import Replica, ReplicaMonitor, connection_breaker
 from mdr.logging import configure_logging
 from mdr.settings import Settings, get_settings, log_format_of
 
@@ -62,35 +72,58 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     configure_logging(settings.log_level, log_format_of(settings))
     database = database or resolve_database(settings)
     engine = database.engine("api", pool_size=settings.pool_size)
-    read_engines = database.read_engines("api", pool_size=settings.pool_size)
+    read_engine = database.engine("api", pool_size=settings.pool_size)  # reads, on the primary
+    replicas = [Replica(url) for url in database.replica_urls]
+    replica_timeout = settings.read_replica_timeout_seconds
+    replica_engines = database.replica_engines(
+        "api", pool_size=settings.pool_size, connect_timeout=max(2, math.ceil(replica_timeout)),
+        statement_timeout_ms=int(REPLICA_STATEMENT_SECONDS * 1000))
+    # Statements waiting on a replica found down or hung are broken off (psycopg2 would
+    # wait for the replica to wake).
+    breakers = {replica: connection_breaker(e) for replica, e in zip(
+        replicas, replica_engines, strict=True)}
 
     secret = server_secret(settings)
 
+    def read_target(url: str, replica: Replica | None) -> ReadTarget:
+        """The pool and key reader of a database reads may go to. A replica's statements
+        and connects have timeouts of their own: one that stopped answering must not
+        hold requests. On the primary, lookups commit their access-log rows with the
+        read itself."""
+        timeouts: dict[str, float] = {} if replica is None else {
+            "timeout": replica_timeout, "command_timeout": REPLICA_STATEMENT_SECONDS}
+        make_pool = partial(asyncpg.create_pool, url, min_size=0, max_size=settings.pool_size,
+                            reset=_keep_session, connect=connect_or_lost,
+                            server_settings={"application_name": "mdr-api"}, **timeouts)
+        # Key lookups have connections of their own, one per lane, opened on first use.
+        # A connect that cannot succeed fails its requests in seconds, not asyncpg's 60.
+        lane_timeouts = {"timeout": CONNECT_TIMEOUT_SECONDS, **timeouts}
+        reader = KeyReader(partial(connect_or_lost, url, server_settings=SERVER_SETTINGS,
+                                   **lane_timeouts),
+                           settings.lookup_readers, logs_access=replica is None)
+        return ReadTarget(describe_url(url), make_pool, reader, replica)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The hot read path and the access log use asyncpg; reads may go to a replica,
-        # the access log always goes to the primary.
-        read_url = (database.replica_urls or [database.url])[0]
-        # min_size=0: no connection at start-up, so /healthz answers while the database is
-        # down and /readyz says why.
-        read_pool = await asyncpg.create_pool(
-            read_url, min_size=0, max_size=settings.pool_size, reset=_keep_session,
-            server_settings={"application_name": "mdr-api"})
-        # Key lookups and the access log have connections of their own, one per lane,
-        # opened on first use; reads never wait behind commits.
-        # A connect that cannot succeed fails its requests in seconds, not asyncpg's 60.
-        # On the primary, lookups commit their access-log rows with the read itself.
-        reader = KeyReader(partial(asyncpg.connect, read_url, timeout=CONNECT_TIMEOUT_SECONDS,
-                                   server_settings=SERVER_SETTINGS), settings.lookup_readers,
-                           logs_access=not database.replica_urls)
-        audit = AuditWriter(partial(asyncpg.connect, database.url,
+        # The hot read path and the access log use asyncpg; reads go to the usable
+        # replicas (else the primary); key checks and the access log to the primary.
+        monitor = ReplicaMonitor(
+            replicas, max_lag=settings.read_replica_max_lag_seconds, timeout=replica_timeout,
+            interval=settings.read_replica_check_seconds) if replicas else None
+        reads = ReadPools(read_target(database.url, None),
+                          [read_target(r.url, r) for r in replicas], monitor,
+                          on_lost=[lambda replica: breakers[replica]()])
+        await reads.start()
+        app.state.reads = reads
+        # The access log has connections of its own too: reads never wait behind commits.
+        audit = AuditWriter(partial(connect_or_lost, database.url,
                                     timeout=CONNECT_TIMEOUT_SECONDS,
                                     server_settings={"application_name": "mdr-api-audit"}),
                             settings.audit_writers)
         audit.start()
         app.state.audit = audit
         app.state.records = RecordService(
-            read_pool, reader, audit, secret,
+            reads, audit, secret,
             TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst))
         # Everything loaded so far (FastAPI, pydantic, the specs, pandas under the
         # reconciliation routes) lives as long as the process: keep it out of the
@@ -100,11 +133,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             yield
         finally:
             await audit.stop()
-            await reader.stop()
-            await read_pool.close()
+            await reads.stop()
             engine.dispose()
-            for read_engine in read_engines:
-                read_engine.dispose()
+            read_engine.dispose()
+            for replica_engine in replica_engines:
+                replica_engine.dispose()
 
     app = MdrApi(
         title="mdr: National Master Data Repository API",
@@ -120,7 +153,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.read_sessions = ReadSessions(read_engines)
+    app.state.replicas = replicas
+    app.state.read_sessions = ReadSessions(read_engine, list(zip(replicas, replica_engines,
+                                                            strict=True)))
     app.state.secret = secret
     install_problem_handlers(app)
     install_console(app)  # after the problem handlers: console errors render as HTML pages

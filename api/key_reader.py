@@ -126,6 +126,12 @@ class KeyReader:
         for lane in self._lanes.all:
             await lane.connection.close()
 
+    def abort(self) -> None:
+        """Break off every lane's connection (its server died or hung): the statements
+        waiting on them fail now, and each lane connects again for its next statement."""
+        for lane in self._lanes.all:
+            lane.connection.discard()
+
     def _dispatch(self) -> None:
         self._dispatch_scheduled = False
         while self._pending and self._lanes.any_idle:

@@ -17,12 +17,13 @@ import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
 from cryptography.fernet import Fernet, InvalidToken
 
-from api.key_reader import KeyReader
+from api.replicas import ReadPools
 from entities.identifiers import VALIDATORS, clean
 from entities.registry import get_dataset
 from entities.spec import DatasetSpec, FieldType, SearchKind
@@ -203,9 +204,10 @@ class TokenBucket:
 
 
 class RecordService:
-    def __init__(self, pool: Any, reader: KeyReader, audit: AuditWriter, secret: bytes,
+    def __init__(self, reads: ReadPools, audit: AuditWriter, secret: bytes,
                  limiter: TokenBucket) -> None:
-        self.pool, self.reader, self.audit, self.limiter = pool, reader, audit, limiter
+        # Record reads go to a usable replica or the primary; key checks to the primary.
+        self.reads, self.audit, self.limiter = reads, audit, limiter
         self.hash_identifier = IdentifierHasher(secret)
         self.cursors = Cursors(secret)
         self._queries: dict[str, _Queries] = {}
@@ -213,11 +215,13 @@ class RecordService:
 
     # -- authentication and authorisation ------------------------------------------------
     async def authenticate(self, presented: str) -> Principal:
+        """The key's principal, read on the primary at most PRINCIPAL_TTL_SECONDS ago: a
+        replica may lag behind a revocation (or a new key) by any time."""
         digest = key_digest(presented)
         cached = self._principals.get(digest)
         now = time.monotonic()
         if cached is None or now - cached[0] > PRINCIPAL_TTL_SECONDS:
-            rows = await self.pool.fetch(PRINCIPAL_SQL, digest)
+            rows = await self.reads.fetch_primary(PRINCIPAL_SQL, digest)
             cached = (now, principal_from_rows(rows))
             if len(self._principals) > 10_000:
                 self._principals.clear()
@@ -312,8 +316,10 @@ class RecordService:
         q = self.queries(auth.spec)
         if valid_at is None and recorded_at is None:
             # Together with other requests' keys: the rows may hold more than asked for.
-            return await self.reader.read(q.current, q.key_position, keys, q.current_pending)
-        rows = await self.pool.fetch(q.as_of, keys, *_as_of(valid_at, recorded_at))
+            found, _ = await self.reads.read_keys(q.current, q.key_position, keys,
+                                                  q.current_pending)
+            return found
+        rows = await self.reads.fetch(q.as_of, keys, *_as_of(valid_at, recorded_at))
         return {row[auth.spec.key]: row for row in rows}
 
     async def lookup(self, ctx: ReadContext, auth: Authorized, keys: list[str],
@@ -321,13 +327,14 @@ class RecordService:
         canonical = [normalise_key(auth.spec, k) for k in keys]
         wanted = list({k for k in canonical if k is not None})
         q = self.queries(auth.spec)
-        logged_by_reader = valid_at is None and recorded_at is None and q.subjects_in_key \
-            and self.reader.logs_access and bool(wanted)
-        if logged_by_reader:
-            # The access-log rows are known before the read: the reader commits them with it.
-            found = await self.reader.read(
+        logged_by_reader = False
+        if valid_at is None and recorded_at is None and q.subjects_in_key and wanted:
+            # The access-log rows are known before the read: a reader on the primary
+            # commits them with it.
+            found, logged_by_reader = await self.reads.read_keys(
                 q.current, q.key_position, wanted, q.current_pending,
-                log=self.key_audit_entries(ctx, auth, [k for k in canonical if k is not None]))
+                log=partial(self.key_audit_entries, ctx, auth,
+                            [k for k in canonical if k is not None]))
         else:
             found = await self.fetch_keys(auth, wanted, valid_at, recorded_at) if wanted else {}
         rows = [found.get(key) if key is not None else None for key in canonical]
@@ -360,8 +367,8 @@ class RecordService:
         knew them at ``recorded_at``, when given."""
         canonical = normalise_key(auth.spec, key)
         recorded = _checked(recorded_at) if recorded_at else None
-        rows = await self.pool.fetch(self.queries(auth.spec).history, canonical, valid_at,
-                                     recorded) if canonical else []
+        rows = await self.reads.fetch(self.queries(auth.spec).history, canonical, valid_at,
+                                      recorded) if canonical else []
         if not rows:
             raise RecordNotFound(f"no {auth.spec.name} record with that key")
         versions = []
@@ -433,7 +440,7 @@ class RecordService:
                    f"ORDER BY {q.key} {limit_to}")
         else:
             sql = f"{q.search_as_of}{where} ORDER BY {q.key}, recorded_at DESC {limit_to}"
-        rows = await self.pool.fetch(sql, *args)
+        rows = await self.reads.fetch(sql, *args)
         page, more = list(rows[:limit]), len(rows) > limit
         await self.record_access(ctx, auth, page)
         return {
@@ -457,7 +464,7 @@ class RecordService:
                 raise NoGrant(f"this key has no grant for {dataset}")
             granted = [dataset]
         auths = {d: self.authorize(ctx.principal, d, ctx.purpose, None) for d in granted}
-        events = await self.pool.fetch(
+        events = await self.reads.fetch(
             "SELECT event_id, dataset, record_key, kind, version_id, previous_version_id, "
             "batch_id, occurred_at FROM change_event WHERE event_id > $1 "
             # ids grow in commit order (writers serialise on the outbox lock), so a
@@ -469,7 +476,7 @@ class RecordService:
         for e in events:
             by_dataset.setdefault(e["dataset"], []).append(_event_version(e))
         for name, ids in by_dataset.items():
-            for row in await self.pool.fetch(self.queries(get_dataset(name)).by_version, ids):
+            for row in await self.reads.fetch(self.queries(get_dataset(name)).by_version, ids):
                 versions[name, row["version_id"]] = row
         items = []
         served: dict[str, list[Any]] = {}
@@ -497,10 +504,10 @@ class RecordService:
                    rows_per_page: int) -> tuple[list[dict[str, Any]], int]:
         """Offset pages in key order, for the data.go.kr-style route."""
         q = self.queries(auth.spec)
-        rows = await self.pool.fetch(q.page, rows_per_page, (page_no - 1) * rows_per_page)
+        rows = await self.reads.fetch(q.page, rows_per_page, (page_no - 1) * rows_per_page)
         # The catalogue's count is kept by every sync in its own transaction: no need to
         # count a million rows for each page.
-        total = await self.pool.fetchval(
+        total = await self.reads.fetchval(
             "SELECT row_count FROM dataset_catalogue WHERE name = $1", auth.spec.name) or 0
         await self.record_access(ctx, auth, list(rows))
         return [self.shape(auth, r, None)["data"] for r in rows], int(total)

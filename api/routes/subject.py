@@ -7,13 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Header, Query, Request
 from sqlalchemy.orm import Session
 
-from api.deps import READ_SESSION
+from api.deps import READ_SESSION, ReadRetryRoute
 from api.deps_access import refuse_repeated_credentials
 from mdr.access.gate import subject_access
 from mdr.access.subjects import verify_token
 from mdr.errors import Unauthorized
 
-router = APIRouter(prefix="/v1/subject", tags=["data subjects"])
+router = APIRouter(prefix="/v1/subject", tags=["data subjects"], route_class=ReadRetryRoute)
 
 
 @router.get("/access-log", summary="Every read of records about me, by agencies and staff")

@@ -250,7 +250,9 @@ def worker_command(
 
 @app.command()
 def status(as_json: JsonOption = False) -> None:
-    """Show the database in use, schema revision, datasets loaded and scheduler heartbeat."""
+    """Show the database in use, schema revision, datasets loaded, scheduler heartbeat and
+    each read replica (healthy, lagging, down or hung, as the API would find it)."""
+    from rich.markup import escape
     from rich.table import Table
 
     from mdr.db.engine import make_engine
@@ -260,7 +262,9 @@ def status(as_json: JsonOption = False) -> None:
     db = common.database(settings)
     engine = make_engine(db.url, "cli", pooled=False)
     try:
-        report = service_status(db, engine, settings.scheduler_heartbeat_seconds)
+        report = service_status(db, engine, settings.scheduler_heartbeat_seconds,
+                                replica_max_lag=settings.read_replica_max_lag_seconds,
+                                replica_timeout=settings.read_replica_timeout_seconds)
     finally:
         engine.dispose()
     if as_json:
@@ -275,6 +279,12 @@ def status(as_json: JsonOption = False) -> None:
     running = "running" if report["scheduler_running"] else "[red]not running[/]"
     table.add_row("scheduler", f"{running} (last heartbeat "
                   f"{report['scheduler_last_heartbeat'] or 'never'})")
+    for replica in report["read_replicas"]:
+        state = replica["state"] if replica["state"] == "healthy" else \
+            f"[red]{replica['state']}[/]"
+        lag = "" if replica["lag_seconds"] is None else f", lag {replica['lag_seconds']:g} s"
+        detail = f": {escape(replica['detail'])}" if replica["detail"] else ""
+        table.add_row("read replica", f"{escape(replica['url'])} {state}{lag}{detail}")
     common.console.print(table)
 
 

@@ -7,12 +7,11 @@ here and passed explicitly to services; nothing holds a global session.
 
 from __future__ import annotations
 
-import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
@@ -22,6 +21,9 @@ from sqlalchemy.pool import NullPool
 
 from mdr.errors import ConfigurationError, DatabaseUnavailable
 from mdr.settings import EMBEDDED_URL_ENV, Settings, embedded_url_from_parent
+
+if TYPE_CHECKING:
+    from mdr.db.replicas import Replica
 
 Role = Literal["api", "scheduler", "worker", "cli", "sync", "test", "bench", "migrate"]
 
@@ -54,14 +56,23 @@ class Database:
     def engine(self, role: Role, *, pool_size: int = 5) -> Engine:
         return make_engine(self.url, role, pool_size=pool_size)
 
-    def read_engines(self, role: Role, *, pool_size: int = 5) -> list[Engine]:
-        urls = self.replica_urls or [self.url]
-        return [make_engine(url, role, pool_size=pool_size) for url in urls]
+    def replica_engines(self, role: Role, *, pool_size: int = 5, connect_timeout: int = 10,
+                        statement_timeout_ms: int | None = None) -> list[Engine]:
+        """An engine per read replica; a statement running longer than
+        ``statement_timeout_ms`` on one is cancelled by the replica."""
+        options = {} if statement_timeout_ms is None else {
+            "options": f"-c statement_timeout={statement_timeout_ms}"}
+        return [make_engine(url, role, pool_size=pool_size,
+                            connect_args={"connect_timeout": connect_timeout, **options})
+                for url in self.replica_urls]
 
 
-def make_engine(url: str, role: Role, *, pool_size: int = 5, pooled: bool = True) -> Engine:
-    """An engine whose connections say which mdr process they belong to."""
-    connect_args = {"application_name": f"mdr-{role}", "connect_timeout": 10}
+def make_engine(url: str, role: Role, *, pool_size: int = 5, pooled: bool = True,
+                connect_args: dict[str, Any] | None = None) -> Engine:
+    """An engine whose connections say which mdr process they belong to (``connect_args``
+    are added to libpq's connection parameters)."""
+    connect_args = {"application_name": f"mdr-{role}", "connect_timeout": 10,
+                    **(connect_args or {})}
     if not pooled:  # one-shot work (migrations, status): no connections linger
         return create_engine(sqlalchemy_url(url), poolclass=NullPool, connect_args=connect_args)
     return create_engine(
@@ -117,14 +128,26 @@ def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[
 
 
 class ReadSessions:
-    """Round-robin read-only sessions over the replicas (or the primary)."""
+    """Read-only sessions, round-robin over the replicas usable now, else on the primary.
 
-    def __init__(self, engines: list[Engine]) -> None:
-        self._makers = [session_factory(engine, read_only=True) for engine in engines]
-        self._cycle = itertools.cycle(self._makers)
+    A session on a replica names it in ``session.info["replica"]``.
+    """
+
+    def __init__(self, primary: Engine,
+                 replicas: Sequence[tuple[Replica, Engine]] = ()) -> None:
+        self.primary = session_factory(primary, read_only=True)
+        self._replicas = [(replica, session_factory(engine, read_only=True))
+                          for replica, engine in replicas]
+        self._next = 0
 
     def __call__(self) -> Session:
-        return next(self._cycle)()
+        count = len(self._replicas)
+        for _ in range(count):
+            replica, maker = self._replicas[self._next % count]
+            self._next += 1  # threads may race here: the order of a round robin is no promise
+            if replica.usable:
+                return maker(info={"replica": replica})
+        return self.primary()
 
 
 @contextmanager

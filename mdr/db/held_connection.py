@@ -49,6 +49,20 @@ def as_lost(exc: Exception) -> Exception:
     return exc
 
 
+async def connect_or_lost(*args: Any, **kwargs: Any) -> Any:
+    """``asyncpg.connect``, failing as :class:`ConnectionLost` (a 503) when no server is
+    there to refuse: a Unix socket's file is gone while its server is stopped
+    (FileNotFoundError, which is no ConnectionError), or a host name does not resolve."""
+    import asyncpg
+
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except OSError as exc:
+        if isinstance(exc, ConnectionError | TimeoutError):
+            raise
+        raise ConnectionLost(f"cannot connect to PostgreSQL ({type(exc).__name__})") from exc
+
+
 class HeldConnection:
     def __init__(self, connect: Callable[[], Awaitable[Any]]) -> None:
         self._connect = connect

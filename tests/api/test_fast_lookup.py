@@ -118,10 +118,14 @@ def test_fast_path_failure_is_a_500_problem_with_the_request_id(
                for r in caplog.records)
 
 
+@pytest.mark.parametrize("socket", ["tcp", "unix"])
 @pytest.mark.parametrize("fast_lookup", [True, False])
-def test_a_lost_database_is_a_503_problem_to_retry_later(tmp_path: Path,
-                                                         fast_lookup: bool) -> None:
-    nowhere = "postgresql://postgres@127.0.0.1:1/mdr"  # nothing listens on port 1
+def test_a_lost_database_is_a_503_problem_to_retry_later(tmp_path: Path, fast_lookup: bool,
+                                                         socket: str) -> None:
+    # Nothing listens on port 1; no server's socket is in tmp_path (asyncpg: no
+    # ConnectionRefusedError but FileNotFoundError).
+    nowhere = {"tcp": "postgresql://postgres@127.0.0.1:1/mdr",
+               "unix": f"postgresql://postgres@/mdr?host={tmp_path}"}[socket]
     app = create_app(api_settings(tmp_path), Database(nowhere, embedded=False),
                      fast_lookup=fast_lookup)
     headers = {"Authorization": "Bearer mdr_k1_x", "X-Purpose": "verification",

@@ -274,7 +274,9 @@ def test_with_read_replicas_lookups_are_logged_apart_from_the_read(
         response = client.post(LOOKUP.format("resident"), headers=headers,
                                json={"keys": [p["rrn"] for p in people]})
         assert response.status_code == 200 and len(response.json()["records"]) == 3
-        assert app.state.records.reader.logs_access is False
+        reads = app.state.reads
+        assert reads.replicas[0].reads == 1 and reads.primary.reads == 0
+        assert reads.replicas[0].reader.logs_access is False
         assert app.state.audit.rows_written == 3
     assert [r["record_key"] for r in audit_rows(api_db, key_id)] == [p["rrn"] for p in people]
 
@@ -289,11 +291,12 @@ def test_lookups_on_the_primary_are_logged_by_their_read_when_the_key_names_the_
     records = api.app.state.records  # type: ignore[attr-defined]
     assert api.post(LOOKUP.format("resident"), headers=headers,
                     json={"keys": [p["rrn"] for p in people]}).status_code == 200
-    assert (records.reader.rows_logged, records.audit.rows_written) == (3, 0)
+    reader = records.reads.primary.reader
+    assert (reader.rows_logged, records.audit.rows_written) == (3, 0)
     # A vehicle's subjects are its owner, read with the record: logged after the read.
     assert api.post(LOOKUP.format("vehicle"), headers=headers,
                     json={"keys": [c[vin] for c in cars]}).status_code == 200
-    assert (records.reader.rows_logged, records.audit.rows_written) == (3, 2)
+    assert (reader.rows_logged, records.audit.rows_written) == (3, 2)
     rows = audit_rows(api_db, key_id)
     assert [r["record_key"] for r in rows] == [p["rrn"] for p in people] + [c[vin] for c in cars]
     hasher = records.hash_identifier
