@@ -1,6 +1,11 @@
 """Synthetic national master data: a consistent snapshot and corrupted agency copies.
 
-- :mod:`~entities.synthetic.national`: the snapshot (:class:`World`, :func:`planned_rows`);
+- :mod:`~entities.synthetic.world`: the snapshot's shared context and orchestration
+  (:class:`World`, :func:`planned_rows`); it knows no dataset by name;
+- :mod:`~entities.synthetic.builders`: one builder per dataset, registered by name;
+  a new dataset's builder is a new module there;
+- :mod:`~entities.synthetic.geography`, :mod:`~entities.synthetic.draws`: the places
+  and the random draws every builder shares;
 - :mod:`~entities.synthetic.agency`: agency copies with truth labels;
 - :mod:`~entities.synthetic.writer`: CSV output (:func:`generate_snapshot`), used by
   ``mdr generate`` and ``bench/generate.py``;
@@ -9,7 +14,7 @@
 """
 
 from entities.synthetic.agency import agency_copy, normalise_value
-from entities.synthetic.national import REFERENCE_DATE, World, planned_rows
+from entities.synthetic.world import REFERENCE_DATE, World, planned_rows
 from entities.synthetic.writer import DatasetResult, generate_snapshot
 
 __all__ = [

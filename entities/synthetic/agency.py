@@ -2,7 +2,7 @@
 
 An agency's copy of a national register is mostly right and wrong in typical
 ways. :func:`agency_copy` takes a master dataset (the canonical text frame of
-:meth:`entities.synthetic.national.World.public`) and returns the copy and its
+:meth:`entities.synthetic.world.World.public`) and returns the copy and its
 truth table. Per master record, independently (module constants):
 
 - :data:`RATE_MISSING_FROM_COPY` of master records are absent from the copy;

@@ -1,6 +1,6 @@
 """Korean vocabulary for synthetic data: regions, roads, people's names and organisations.
 
-Everything here is plain data, so the generator (:mod:`entities.synthetic.national`)
+Everything here is plain data, so the generator (:mod:`entities.synthetic.builders`)
 stays about structure and this module about realism:
 
 - :data:`SIDO` and :data:`SIGUNGU`: the 17 provinces and 250 real si-gun-gu (and the

@@ -7,7 +7,8 @@ Layout under the output directory:
 - with agency copies, ``agency/<dataset>.csv`` (same columns) and
   ``agency/<dataset>.truth.csv`` (``agency_row,master_key,kind,changed_fields``).
 
-Datasets are built in :data:`entities.synthetic.national.GENERATION_ORDER`; a
+Datasets are built in the world's dependency order (:attr:`World.order
+<entities.synthetic.world.World.order>`), whatever builders are registered; a
 dataset's time includes building whatever it needs that was not built yet.
 """
 
@@ -19,9 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from entities.registry import DATASETS, get_dataset
 from entities.synthetic.agency import agency_copy
-from entities.synthetic.national import GENERATION_ORDER, REFERENCE_DATE, World
+from entities.synthetic.world import REFERENCE_DATE, World
+from mdr.errors import UnknownDataset, shown
 
 AGENCY_DIR = "agency"
 AGENCY_STREAM = 2  # random stream of agency copies (0 and 1 build the datasets)
@@ -62,19 +63,29 @@ def generate_snapshot(
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[DatasetResult], None] | None = None,
 ) -> list[DatasetResult]:
-    """Generate and write the snapshot; results come back in registry order.
+    """Generate and write the snapshot; results come back in :attr:`World.datasets` order.
 
     ``datasets`` limits what is written (dependencies are still built in
-    memory, so a dataset's file is the same whichever others are requested).
-    Unknown names raise :class:`mdr.errors.UnknownDataset` before anything is built.
+    memory, so a dataset's file is the same whichever others are requested);
+    by default every dataset that has a registered builder is. Unknown names
+    raise :class:`mdr.errors.UnknownDataset` before anything is built.
     """
-    wanted = list(DATASETS) if not datasets else [get_dataset(d).name for d in datasets]
     world = World(scale, seed, reference_date)
+    wanted = set(world.datasets)
+    if datasets:
+        unknown = [d for d in datasets if d not in wanted]
+        if unknown:
+            raise UnknownDataset(
+                f"unknown dataset {shown(unknown[0])!r}; valid names: {', '.join(world.datasets)}",
+                dataset=shown(unknown[0]),
+                valid=list(world.datasets),
+            )
+        wanted = set(datasets)
     out.mkdir(parents=True, exist_ok=True)
     if agency_copies:
         (out / AGENCY_DIR).mkdir(exist_ok=True)
     results: dict[str, DatasetResult] = {}
-    for name in GENERATION_ORDER:
+    for name in world.order:
         if name not in wanted:
             continue
         if on_start is not None:
@@ -85,7 +96,7 @@ def generate_snapshot(
         frame.write_csv(path, null_value="")
         result = DatasetResult(name, len(frame), path, 0.0)
         if agency_copies:
-            copy, truth = agency_copy(get_dataset(name), frame, world.rng(name, AGENCY_STREAM))
+            copy, truth = agency_copy(world.spec(name), frame, world.rng(name, AGENCY_STREAM))
             agency_path = out / AGENCY_DIR / f"{name}.csv"
             truth_path = out / AGENCY_DIR / f"{name}.truth.csv"
             copy.write_csv(agency_path, null_value="")
@@ -95,4 +106,4 @@ def generate_snapshot(
         results[name] = result
         if on_done is not None:
             on_done(result)
-    return [results[name] for name in DATASETS if name in results]
+    return [results[name] for name in world.datasets if name in results]
