@@ -222,8 +222,7 @@ def read_postgres(
         with contextlib.suppress(psycopg2.Error):  # a lost connection cannot roll back
             conn.rollback()
         conn.close()
-    body = _parse_body(buffer.getvalue(), 0, names, ",", line_offset=0)
-    _refuse_broken_export(source, body, None)
+    body = _parse_body(buffer.getvalue(), 0, names, ",", source, line_offset=0)
     rows = body.rows.with_columns(pl.col(booleans).replace({"t": "true", "f": "false"}))
     return SourceData(
         frame=_canonical(spec, rows, resolution),
@@ -287,9 +286,8 @@ def _read_csv(
         if mac:
             body, body_start = _lf_line_breaks(data[header_end:]), 0
         parsed = _parse_body(
-            body, body_start, names, separator, encoding=encoding, line_offset=header_lines
+            body, body_start, names, separator, where, encoding=encoding, line_offset=header_lines
         )
-        _refuse_broken_export(where, parsed, encoding)
         frame = _canonical(spec, parsed.rows, resolution, extra_allowed)
         sha256 = digest.result()
     return SourceData(
@@ -391,6 +389,7 @@ def _parse_body(
     start: int,
     names: list[str],
     separator: str,
+    where: str,
     *,
     encoding: str = UTF8,
     line_offset: int,
@@ -400,10 +399,11 @@ def _parse_body(
 
     The usual file is read by polars in one go (:func:`_read_whole`); only when that
     cannot be done is the body read line by line (:class:`_LineReader`), which sets
-    aside what cannot be read and hands the rest to polars. CP949 is transcoded to
-    UTF-8 first (polars reads UTF-8 only), in Python; a body that does not transcode is
-    read line by line as CP949. ``line_offset`` is the header's line count, for line
-    numbers.
+    aside what cannot be read and hands the rest to polars, or refuses the file when
+    too much of it cannot be read (:func:`_refuse_broken_export`). CP949 is transcoded
+    to UTF-8 first (polars reads UTF-8 only), in Python; a body that does not transcode
+    is read line by line as CP949. ``line_offset`` is the header's line count, for line
+    numbers; ``where`` names the source in messages.
     """
     schema = dict.fromkeys(names, pl.String)
     end = len(buffer)
@@ -415,12 +415,13 @@ def _parse_body(
         try:  # line breaks, quotes and separators keep their bytes and places in UTF-8
             buffer = buffer[start:end].decode(CP949).encode(UTF8)
         except UnicodeDecodeError:
-            return _LineReader(buffer[start:end], names, separator, CP949, line_offset).read()
+            return _LineReader(buffer[start:end], names, separator, CP949, line_offset).read(
+                where)
         start, end = 0, len(buffer)
     rows = _read_whole(buffer, start, end, names, separator)
     if rows is not None:
         return _Body(rows, READER_POLARS)
-    return _LineReader(buffer[start:end], names, separator, UTF8, line_offset).read()
+    return _LineReader(buffer[start:end], names, separator, UTF8, line_offset).read(where)
 
 
 def _read_whole(
@@ -516,6 +517,9 @@ class _LineReader:
         self.first_line = header_lines + 1  # the file's line number of lines[0]
         self.crlf = b"\r" in body
         self.nul = b"\x00" in body
+        # This many lines that cannot be read make a broken export, however many rows the
+        # others hold (a CP949 file read as UTF-8): no need to look further.
+        self.enough = max(UNREADABLE_MIN, int(MAX_UNREADABLE_SHARE * len(self.lines)) + 1)
         self.undecodable = self._undecodable(body)
         self.feed = _Feed(self)
         self.csv = csv.reader(self.feed, delimiter=separator, strict=True)
@@ -525,18 +529,25 @@ class _LineReader:
         field = b'(?:"[^"]*(?:""[^"]*)*"|[^"' + sep + b"]*)"
         self.row = re.compile(field + b"(?:" + sep + field + b"){%d}\r?" % (self.width - 1))
 
-    def read(self) -> _Body:
-        lines, sep, extra, row = self.lines, self.separator.encode(), self.width - 1, self.row
+    def read(self, where: str) -> _Body:
+        """The good rows and the unreadable ones; a broken export (see
+        :func:`_refuse_broken_export`) is refused before the good rows are read."""
+        if len(self.undecodable) >= self.enough:
+            _refuse_broken_export(where, [(self.first_line + i, str(self._record(i)[0]))
+                                          for i in self.undecodable], len(self.lines),
+                                  self.encoding, counted=False)
+        lines, sep, extra = self.lines, self.separator.encode(), self.width - 1
+        is_row = self.row.fullmatch
         suspects = [
             i
             for i, line in enumerate(lines)
-            if (b'"' in line or line.count(sep) != extra) and not row.fullmatch(line)
+            if (b'"' in line or line.count(sep) != extra) and not is_row(line)
         ]
         if self.undecodable or self.nul:
             damaged = {i for i, line in enumerate(lines) if not self.readable(i)}
             suspects = sorted(damaged.union(suspects))
         keep: list[bytes | None] = list(lines)
-        unreadable: list[UnreadableRow] = []
+        found: list[tuple[int, int, int, str]] = []  # data row, first and last line, reason
         absorbed = 0  # lines continuing a quoted value: no data rows of their own
         last = -1  # the last line of the record read last
         for i in suspects:
@@ -544,9 +555,7 @@ class _LineReader:
                 continue
             reason, fields, last = self._record(i)
             if reason is not None:
-                unreadable.append(UnreadableRow(
-                    row=i - absorbed, line=self.first_line + i, reason=reason,
-                    text=self._text(i, last), blank=reason == _EMPTY))
+                found.append((i - absorbed, i, last, reason))
                 keep[i] = None
             elif fields is not None:
                 keep[i] = self._quoted(fields)
@@ -555,9 +564,16 @@ class _LineReader:
             keep[i + 1 : last + 1] = [None] * (last - i)  # lines the record goes on over
             absorbed += last - i
         kept = [line for line in keep if line is not None]
+        _refuse_broken_export(where, [(self.first_line + i, reason) for _, i, _, reason in found],
+                              len(kept) + len(found), self.encoding)
+        unreadable = tuple(
+            UnreadableRow(row=row, line=self.first_line + first, reason=reason,
+                          text=self._text(first, end), blank=reason == _EMPTY)
+            for row, first, end, reason in found
+        )
         schema = dict.fromkeys(self.names, pl.String)
         if not kept:
-            return _Body(pl.DataFrame(schema=schema), READER_BY_LINE, tuple(unreadable))
+            return _Body(pl.DataFrame(schema=schema), READER_BY_LINE, unreadable)
         kept.append(b"")  # a final line break
         good = b"\n".join(kept)
         if self.encoding == CP949:
@@ -565,7 +581,7 @@ class _LineReader:
         rows = _polars_csv(good, self.names, self.separator, 0)
         if rows.height != len(kept) - 1:
             raise RuntimeError(f"read {rows.height} rows of {len(kept) - 1} good lines")
-        return _Body(rows, READER_BY_LINE, tuple(unreadable))
+        return _Body(rows, READER_BY_LINE, unreadable)
 
     def readable(self, i: int) -> bool:
         """Line ``i`` is valid in the encoding and has no NUL byte."""
@@ -655,7 +671,8 @@ class _LineReader:
 
     def _undecodable(self, body: bytes) -> dict[int, int]:
         """Lines with bytes not valid in the encoding: line index -> byte (1-based) of the
-        first. Checked line by line only when the body as a whole does not decode."""
+        first. Checked line by line only when the body as a whole does not decode, and only
+        up to :attr:`enough` of them."""
         try:
             body.decode(self.encoding)
         except UnicodeDecodeError:
@@ -669,6 +686,8 @@ class _LineReader:
                     line.decode(self.encoding)
                 except UnicodeDecodeError as exc:
                     found[i] = exc.start + 1
+                    if len(found) == self.enough:
+                        break
         return found
 
 
@@ -695,31 +714,37 @@ class _Feed:
         return self.reader.lines[self.at - 1].decode(self.reader.encoding) + "\n"
 
 
-def _refuse_broken_export(where: str, body: _Body, encoding: str | None) -> None:
-    """Refuse the file whole when too much of it cannot be read (see
-    :data:`MAX_UNREADABLE_SHARE`): a broken export, of which no row is to be believed."""
-    bad = body.unreadable
-    total = body.rows.height + len(bad)
+def _refuse_broken_export(
+    where: str, bad: list[tuple[int, str]], total: int, encoding: str, *, counted: bool = True
+) -> None:
+    """Refuse the file whole when too many of its ``total`` data rows cannot be read
+    (``bad``: line and reason of each; see :data:`MAX_UNREADABLE_SHARE`): a broken
+    export, of which no row is to be believed. Not ``counted``: ``bad`` are the first
+    of more, and ``total`` counts lines (enough to refuse, see :class:`_LineReader`)."""
     if not (len(bad) >= UNREADABLE_MIN or len(bad) == total) or (
         len(bad) <= MAX_UNREADABLE_SHARE * total
     ):
         return
-    lines = ", ".join(str(u.line) for u in bad[:_SHOWN_LINES])
+    share = f"{len(bad) / total:.1%}"
+    count = f"{len(bad):,} of {total:,} data rows ({share})"
+    if not counted:
+        count = f"at least {len(bad):,} of {total:,} lines (over {share})"
+    lines = ", ".join(str(line) for line, _ in bad[:_SHOWN_LINES])
     more = ", ..." if len(bad) > _SHOWN_LINES else ""
+    name = _ENCODING_NAMES[encoding]
     hint = ""
-    if encoding == UTF8 and any(u.reason.startswith("is not valid UTF-8") for u in bad):
+    if any(reason.startswith(f"is not valid {name}") for _, reason in bad):
         hint = ("; if it is a CP949/EUC-KR export (usual from Korean Windows systems), pass "
-                "--encoding cp949")
+                "--encoding cp949" if encoding == UTF8 else "; check the file's encoding")
     raise InvalidInput(
-        f"{where}: {len(bad):,} of {total:,} data rows ({len(bad) / total:.1%}) cannot be "
-        f"read, on lines {lines}{more} (line {bad[0].line} {bad[0].reason}): a broken "
-        "export, so the file is refused whole and nothing is applied (a file is refused when "
-        f"more than {MAX_UNREADABLE_SHARE:.0%} of its data rows, and at least "
-        f"{UNREADABLE_MIN} or all of them, cannot be read){hint}",
+        f"{where}: {count} cannot be read, on lines {lines}{more} (line {bad[0][0]} "
+        f"{bad[0][1]}): a broken export, so the file is refused whole and nothing is applied "
+        f"(a file is refused when more than {MAX_UNREADABLE_SHARE:.0%} of its data rows, and "
+        f"at least {UNREADABLE_MIN} or all of them, cannot be read){hint}",
         path=where,
         unreadable=len(bad),
         rows=total,
-        lines=[u.line for u in bad[:_SHOWN_LINES]],
+        lines=[line for line, _ in bad[:_SHOWN_LINES]],
     )
 
 

@@ -604,6 +604,20 @@ def test_a_mostly_unreadable_file_is_refused_whole(tmp_path: Path) -> None:
         read_file(RESIDENT, resident_csv(tmp_path, rows=["x,y", "x"]))
 
 
+def test_a_cp949_file_read_as_utf8_is_refused_once_enough_lines_are_bad(tmp_path: Path) -> None:
+    rows = [f"{i:013d},이름{i},,1990-01-01,F,1,2,head,,active,,11110" for i in range(1500)]
+    path = write(tmp_path / "k.csv", "\n".join([HEADER, *rows]) + "\n", "cp949")
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, path)
+    text = message(exc)
+    # more than 1% of 1,500 lines: enough to refuse, so the other lines are not looked at
+    assert exc.value.extra["unreadable"] == 16
+    assert "at least 16 of 1,500 lines (over 1.1%) cannot be read, on lines 2, 3, 4, 5, 6, " \
+           "... (line 2 is not valid UTF-8 (first bad byte at byte 15 of the line))" in text
+    assert text.endswith("pass --encoding cp949")
+    assert read_file(RESIDENT, path, encoding="cp949").frame.height == 1500
+
+
 # --- Parquet --------------------------------------------------------------------------------
 
 
