@@ -50,6 +50,8 @@ def quarantined_rows(session: Session, batch_id: int, limit: int = 1000,
         value = row["raw"].get(row["field"]) if row["field"] else None
         rows.append({
             "row_number": row["row_number"],
+            # the file's line, for a line that could not be read as a row
+            "line": row["raw"].get("_line"),
             "key": mask_field(spec, spec.key, key) if masked else key,
             "field": row["field"],
             "value": mask_field(spec, row["field"], value) if masked and row["field"] else value,

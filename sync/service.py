@@ -13,7 +13,8 @@ The whole apply is set-based SQL inside one transaction:
 3. the candidates are validated in PostgreSQL (required fields, types,
    code lists, identifier rules via the ``mdr_check_*`` functions); failures go
    to ``sync_quarantine`` with row number, field and reason, valid rows go on,
-   normalised and typed;
+   normalised and typed (the lines of a file that could not be read as rows at all
+   are quarantined first, with their line: :class:`sync.sources.UnreadableRow`);
 4. each valid row is classified against the current table: created, changed
    (the old version's validity ends at the as-of date), corrected (the as-of
    date does not move past the current version's start, so the old version is
@@ -45,12 +46,12 @@ import logging
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import Connection, Engine, text
@@ -62,6 +63,9 @@ from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
 from mdr.errors import ConfigurationError, Conflict, InvalidInput, MassEndRefused
 from mdr.scheduler import advisory_key
 from mdr.timezone import today_in_korea
+
+if TYPE_CHECKING:
+    from sync.sources import UnreadableRow
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +105,8 @@ class SyncResult:
     ended: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    #: Of the quarantined rows, the lines of a CSV that could not be read as rows.
+    unreadable: int = 0
     #: Rows checked in full: not as the master last received them (new, changed,
     #: respelled, or without a stored hash). The rest were known by their hash.
     checked: int = 0
@@ -298,12 +304,19 @@ def apply_snapshot(
     allow_mass_end: bool = False,
     keep_fields: tuple[str, ...] = (),
     warnings: list[str] | None = None,
+    row_numbers: pl.Series | None = None,
+    unreadable: Sequence[UnreadableRow] = (),
 ) -> SyncResult:
     """Apply canonical text rows (``frame``: the spec's columns, plus ``_op`` in delta mode).
 
     ``keep_fields`` are optional fields the source has no column for: their stored
     values are kept (an empty column clears them). ``warnings`` found while reading the
     source are kept with the batch, with the apply's own.
+
+    ``unreadable`` are the source's lines that could not be read as rows: they are
+    quarantined, and a full snapshot with any (but empty lines) ends no record, as one
+    with an unreadable key. ``row_numbers`` then gives the data row of each row of
+    ``frame`` (by default row i is data row i).
 
     A full snapshot that would end more than :data:`MAX_END_SHARE` of the live records
     (at least :data:`MASS_END_MIN` of them), or an empty one, is refused with
@@ -317,6 +330,10 @@ def apply_snapshot(
     as_of = check_as_of(as_of or today_in_korea())
     step = progress or (lambda _stage: None)
     _check_kept_fields(spec, keep_fields)
+    if (unreadable and row_numbers is None) or (
+            row_numbers is not None and row_numbers.len() != frame.height):
+        raise ValueError("with unreadable rows, row_numbers must number each row of frame")
+    rows_read = frame.height + len(unreadable)
 
     with dataset_lock(engine, dataset) as ledger:
         ledger.execute(text(
@@ -339,10 +356,10 @@ def apply_snapshot(
             "INSERT INTO sync_batch (dataset, mode, source, sha256, as_of, status, rows_read) "
             "VALUES (:d, :m, :src, :s, :a, :st, :n) RETURNING batch_id"
         ), {"d": dataset, "m": mode, "src": source, "s": sha256, "a": as_of,
-            "st": "duplicate" if earlier else "running", "n": frame.height}).scalar_one())
+            "st": "duplicate" if earlier else "running", "n": rows_read}).scalar_one())
         result = SyncResult(batch_id=batch_id, dataset=dataset, mode=mode, status="applied",
                             as_of=as_of.isoformat(), source=source, sha256=sha256,
-                            rows_read=frame.height, warnings=list(warnings or ()))
+                            rows_read=rows_read, warnings=list(warnings or ()))
         if keep_fields:
             result.warnings.append(
                 f"the source has no column for {', '.join(keep_fields)}: the stored values "
@@ -356,7 +373,7 @@ def apply_snapshot(
                      "once, whatever --as-of it comes with)"})
             ledger.commit()
             result.status, result.duplicate_of, result.unchanged = (
-                "duplicate", int(earlier), frame.height)
+                "duplicate", int(earlier), rows_read)
             return result
         ledger.commit()
 
@@ -365,7 +382,8 @@ def apply_snapshot(
             archive_path = _archive(original, archive_dir, dataset, sha256)
             with engine.connect() as conn, conn.begin():
                 _Apply(conn, spec, frame, result=result, mode=mode, as_of=as_of, step=step,
-                       guard_mass_end=not allow_mass_end, keep_fields=keep_fields).run()
+                       guard_mass_end=not allow_mass_end, keep_fields=keep_fields,
+                       row_numbers=row_numbers, unreadable=unreadable).run()
                 conn.execute(text(
                     "UPDATE sync_batch SET status = 'applied', finished_at = now(), "
                     "archive_path = :p, rows_created = :c, rows_changed = :ch, rows_ended = :e, "
@@ -482,8 +500,11 @@ class _Apply:
 
     def __init__(self, conn: Connection, spec: DatasetSpec, frame: pl.DataFrame, *,
                  result: SyncResult, mode: str, as_of: dt.date, step: Progress,
-                 guard_mass_end: bool = True, keep_fields: tuple[str, ...] = ()) -> None:
+                 guard_mass_end: bool = True, keep_fields: tuple[str, ...] = (),
+                 row_numbers: pl.Series | None = None,
+                 unreadable: Sequence[UnreadableRow] = ()) -> None:
         self.conn, self.spec, self.frame, self.result = conn, spec, frame, result
+        self.row_numbers, self.unreadable = row_numbers, unreadable
         self.mode, self.as_of, self.step = mode, as_of, step
         self.guard_mass_end = guard_mass_end
         self.keep_fields = keep_fields
@@ -521,6 +542,7 @@ class _Apply:
 
     def run(self) -> None:
         self.sql("SET LOCAL work_mem = '256MB'")
+        self._quarantine_unreadable()
         self._read_master_keys()
         self._select_candidates()
         self._validate()
@@ -560,6 +582,9 @@ class _Apply:
                  "m_later": pl.Int8})
             frame = self.frame.with_row_index("row_number").with_columns(
                 source_row_hash(self.spec, self.keep_fields).alias("raw_hash"))
+            if self.row_numbers is not None:  # rows around unreadable lines keep their number
+                frame = frame.with_columns(self.row_numbers.cast(frame["row_number"].dtype)
+                                           .alias("row_number"))
             if OP_COLUMN not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(OP_COLUMN))
             self.rows = _nul_marked(frame.select(
@@ -602,6 +627,8 @@ class _Apply:
         differs = (pl.col("m_hash").is_null() | (pl.col("m_hash") != pl.col("raw_hash"))
                    | pl.col(OP_COLUMN).is_not_null() | (pl.col("m_later") == 1))  # see _settle
         wanted = joined.filter(in_file & differs)["row_number"].sort()
+        if self.row_numbers is not None:  # data rows to positions: lines were set aside
+            wanted = self.row_numbers.search_sorted(wanted)
         candidates = _nul_marked(self.rows.gather(wanted))
         # Keys a delta names and leaves as they are (kept in _write).
         self.named_unchanged = joined.filter(in_file & ~differs).select(self.spec.key)
@@ -677,7 +704,7 @@ class _Apply:
             f"{self.raw_row} FROM sync_cand s JOIN sync_checked c USING (row_number), "
             "unnest(c.problems) AS p"
         )
-        self.result.quarantined = int(self.sql(
+        self.result.quarantined += int(self.sql(
             "SELECT count(*) FROM sync_checked WHERE cardinality(problems) > 0").scalar_one())
         typed = ", ".join(
             f"{_normalised(spec, f, 's.' + _q(f.name))} AS {_q(f.name)}" for f in spec.fields
@@ -866,16 +893,24 @@ class _Apply:
 
     def _withhold_doubtful_ends(self) -> None:
         """A full snapshot ends the live keys it leaves out, except where that is in
-        doubt: when rows of it have keys that cannot be read (such a row may stand for
-        any of those keys: an identifier that lost its leading zeros in a spreadsheet
+        doubt: when rows of it have keys that cannot be read, or are lines that cannot be
+        read as rows at all (such a row may stand for any of those keys: an identifier
+        that lost its leading zeros in a spreadsheet, or a line with a field too few,
         would otherwise end a live record), and for keys whose latest version is dated
-        after the batch."""
+        after the batch. An empty line stands for no record."""
         unreadable = int(self.sql(
             "SELECT count(*) FROM sync_checked WHERE key_bad").scalar_one())
-        if unreadable:
+        lines = sum(1 for row in self.unreadable if not row.blank)
+        if unreadable or lines:
             held_where = "true"
-            why = (f"{unreadable:,} of its rows have a {self.spec.key} that cannot be read "
-                   "(see the quarantine); send the snapshot again with them fixed")
+            which = []
+            if unreadable:
+                which.append(f"{unreadable:,} of its rows have a {self.spec.key} that cannot "
+                             "be read")
+            if lines:
+                which.append(f"{lines:,} of its lines cannot be read as rows")
+            why = (f"{' and '.join(which)} (see the quarantine); send the snapshot again "
+                   "with them fixed")
         elif self.later_full is not None:
             held_where = "true"
             why = (f"a full snapshot dated {self.later_full.isoformat()} was applied before "
@@ -896,6 +931,27 @@ class _Apply:
                 f"{held:,} live records this snapshot leaves out were not ended: {why} "
                 f"(for instance {shown})")
         self.result.ends_withheld = held
+
+    def _quarantine_unreadable(self) -> None:
+        """Quarantine the source's lines that could not be read as rows, with the line
+        (``_line``) and its text (``_text``) as the raw row."""
+        if not self.unreadable:
+            return
+        self._copy("sync_quarantine (batch_id, row_number, reason, raw)", pl.DataFrame(
+            {"batch_id": [self.result.batch_id] * len(self.unreadable),
+             "row_number": [row.row for row in self.unreadable],
+             "reason": [f"line {row.line} {row.reason}" for row in self.unreadable],
+             "raw": [_json({"_line": row.line, "_text": row.text}) for row in self.unreadable]},
+            schema={"batch_id": pl.Int64, "row_number": pl.Int64, "reason": pl.String,
+                    "raw": pl.String}))
+        count = len(self.unreadable)
+        shown = ", ".join(str(row.line) for row in self.unreadable[:5])
+        self.result.quarantined += count
+        self.result.unreadable = count
+        self.result.warnings.append(
+            f"{count:,} line{'s' if count > 1 else ''} of the file could not be read as rows "
+            f"(line{'s' if count > 1 else ''} {shown}{', ...' if count > 5 else ''}): "
+            "quarantined, the other rows applied")
 
     def _quarantine(self, rows_sql: str) -> None:
         """Quarantine rows found after validation: ``rows_sql`` yields (row number,
@@ -1027,4 +1083,5 @@ def sync_file(
         original=source.path, archive_dir=archive_dir, mode=mode, as_of=as_of,
         progress=progress, allow_mass_end=allow_mass_end,
         keep_fields=source.absent_fields, warnings=warnings,
+        row_numbers=source.row_numbers, unreadable=source.unreadable,
     )

@@ -24,9 +24,18 @@ from entities.registry import get_dataset
 from mdr.cli.main import app
 from mdr.errors import DatabaseUnavailable, InvalidInput
 from mdr.settings import get_settings
-from sync import sources
 from sync.mapping import IGNORE, load_mapping, resolve_columns
-from sync.sources import _HEAD_CHUNK, file_sha256, read_file, read_postgres
+from sync.sources import (
+    _HEAD_CHUNK,
+    MAX_UNREADABLE_SHARE,
+    READER_BY_LINE,
+    READER_POLARS,
+    UNREADABLE_MIN,
+    UnreadableRow,
+    file_sha256,
+    read_file,
+    read_postgres,
+)
 from tests.factories import make
 from tests.sync.conftest import frame_of
 
@@ -191,8 +200,10 @@ def test_header_record_spanning_lines(tmp_path: Path) -> None:
     src = read_file(RESIDENT, resident_csv(tmp_path, header=header, bom=True))
     assert src.frame["birth_date"].to_list() == ["2000-12-01", "1985-01-01"]
     assert src.frame["rrn"].to_list() == [RRN, "8501012345678"]
-    with pytest.raises(InvalidInput, match=r"data row 1 \(0-based, header not counted; line 4\)"):
-        read_file(RESIDENT, resident_csv(tmp_path, header=header, rows=[ROWS[0], "x,y"]))
+    src = read_file(RESIDENT, resident_csv(tmp_path, header=header, rows=[ROWS[0], "x,y"]))
+    assert src.unreadable == (
+        UnreadableRow(row=1, line=4, reason="has 2 fields, the header has 12", text="x,y"),
+    )
 
 
 def test_header_only_file_has_no_rows(tmp_path: Path) -> None:
@@ -264,29 +275,38 @@ def test_duplicate_and_unnamed_header_columns_are_rejected(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    ("bad", "fields"),
+    ("bad", "reason"),
     [
-        (f"{RRN},홍길동,,2000-12-01,M", "has 5 fields"),  # short: polars would pad it
-        (ROWS[0] + ",extra", "has 13 fields"),  # long
+        (f"{RRN},홍길동,,2000-12-01,M", "has 5 fields, the header has 12"),  # polars pads it
+        (ROWS[0] + ",extra", "has 13 fields, the header has 12"),  # polars refuses it
         ("", "is empty"),  # blank line inside the data
     ],
 )
-def test_ragged_row_is_named_by_row_and_line(tmp_path: Path, bad: str, fields: str) -> None:
+def test_ragged_row_is_set_aside_with_its_row_and_line(
+    tmp_path: Path, bad: str, reason: str
+) -> None:
     # a quoted separator and line break before the bad row must not shift the count
     rows = [ROWS[1], f'{RRN},"two,\nlines",,2000-12-01,M,1,2,head,,active,,11110', bad, ROWS[1]]
-    with pytest.raises(InvalidInput) as exc:
-        read_file(RESIDENT, resident_csv(tmp_path, rows=rows))
-    text = message(exc)
-    assert f"data row 2 (0-based, header not counted; line 5) {fields}" in text
-    assert exc.value.extra["row"] == 2
+    src = read_file(RESIDENT, resident_csv(tmp_path, rows=rows))
+    assert src.reader == READER_BY_LINE
+    assert src.unreadable == (
+        UnreadableRow(row=2, line=5, reason=reason, text=bad, blank=not bad),
+    )
+    # the rows around it, numbered as the file numbers them
+    assert src.frame["rrn"].to_list() == ["8501012345678", RRN, "8501012345678"]
+    assert src.frame["name"][1] == "two,\nlines"
+    assert src.row_numbers is not None
+    assert src.row_numbers.to_list() == [0, 1, 3]
 
 
-def test_ragged_first_row_and_broken_quote(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match=r"data row 0 .* has 2 fields, the header has 12"):
-        read_file(RESIDENT, resident_csv(tmp_path, rows=[f"{RRN},홍길동", ROWS[1]]))
-    with pytest.raises(InvalidInput) as exc:
-        read_file(RESIDENT, resident_csv(tmp_path, rows=[ROWS[1], f'{RRN},"홍길동,,,']))
-    assert "data row 1" in message(exc)
+def test_ragged_first_row_and_broken_quote_on_the_last(tmp_path: Path) -> None:
+    rows = [f"{RRN},홍길동", ROWS[1], ROWS[1], f'{RRN},"홍길동,,,']
+    src = read_file(RESIDENT, resident_csv(tmp_path, rows=rows))
+    assert [(u.row, u.line, u.reason) for u in src.unreadable] == [
+        (0, 2, "has 2 fields, the header has 12"),
+        (3, 5, "opens a quoted value it does not close (read as ending with the line)"),
+    ]
+    assert src.frame["rrn"].to_list() == ["8501012345678", "8501012345678"]
 
 
 def test_pipe_separated_txt(tmp_path: Path) -> None:
@@ -351,10 +371,15 @@ def test_classic_mac_line_endings_read_like_lf(tmp_path: Path, encoding: str) ->
 
 def test_classic_mac_line_endings_header_only_ragged_and_no_final_break(tmp_path: Path) -> None:
     assert read_file(RESIDENT, write(tmp_path / "h.csv", HEADER + "\r")).frame.height == 0
+    # a quoted value spans two lines of a short row: one data row set aside, both lines
     rows = [ROWS[1], f'{RRN},"two\rlines",,2000-12-01,M', ROWS[1]]
-    with pytest.raises(InvalidInput) as exc:
-        read_file(RESIDENT, write(tmp_path / "r.csv", "\r".join([HEADER, *rows])))
-    assert "data row 1 (0-based, header not counted; line 3) has 5 fields" in message(exc)
+    src = read_file(RESIDENT, write(tmp_path / "r.csv", "\r".join([HEADER, *rows])))
+    assert src.unreadable == (UnreadableRow(
+        row=1, line=3, reason="has 5 fields, the header has 12",
+        text=f'{RRN},"two\nlines",,2000-12-01,M'),)
+    assert src.frame["rrn"].to_list() == ["8501012345678", "8501012345678"]
+    assert src.row_numbers is not None
+    assert src.row_numbers.to_list() == [0, 2]
     path = write(tmp_path / "n.csv", "\r".join([HEADER, *ROWS]))  # no break after the last row
     assert read_file(RESIDENT, path).frame["rrn"].to_list() == [RRN, "8501012345678"]
 
@@ -407,32 +432,190 @@ def test_stray_quote_in_unquoted_field_keeps_every_row(
     assert frame["status_date"].to_list() == [None, None, None]
 
 
-def test_csv_module_reads_only_what_polars_rejects(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real = sources._parse_with_csv_module
-    calls: list[int] = []
-
-    def counted(*args: Any) -> pl.DataFrame:
-        calls.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(sources, "_parse_with_csv_module", counted)
-    assert read_file(RESIDENT, resident_csv(tmp_path, rows=WELL_QUOTED)).frame.height == 3
-    assert calls == []  # normal files stay on the fast path
-    assert read_file(RESIDENT, resident_csv(tmp_path, rows=STRAY_QUOTES)).frame.height == 3
-    assert calls == [1]
+def test_line_by_line_reading_only_for_what_polars_rejects(tmp_path: Path) -> None:
+    src = read_file(RESIDENT, resident_csv(tmp_path, rows=WELL_QUOTED))
+    assert (src.reader, src.frame.height) == (READER_POLARS, 3)  # normal files: one read
+    src = read_file(RESIDENT, resident_csv(tmp_path, rows=STRAY_QUOTES))
+    assert (src.reader, src.frame.height, src.unreadable) == (READER_BY_LINE, 3, ())
+    assert src.row_numbers is None  # no row set aside: row i is data row i
 
 
-def test_unreadable_quoting_names_the_data_row_and_line(tmp_path: Path) -> None:
+def test_unreadable_quoting_is_set_aside_with_its_row_and_line(tmp_path: Path) -> None:
     # a field that opens with a quote but goes on after the closing one: no guess is made
-    rows = [*STRAY_QUOTES, f'{RRN},"김" 은영,,2000-12-01,M,1,2,head,,active,,11110']
+    rows = [*STRAY_QUOTES, f'{RRN},"김" 은영,,2000-12-01,M,1,2,head,,active,,11110', ROWS[1]]
+    src = read_file(RESIDENT, resident_csv(tmp_path, rows=rows))
+    (bad,) = src.unreadable
+    assert (bad.row, bad.line) == (3, 5)
+    assert bad.reason.startswith("has malformed quoting (")
+    assert 'a quote inside it is doubled ("")' in bad.reason
+    assert RRN not in bad.reason  # reasons name no value
+    assert src.frame["household_id"].to_list() == ['1/2" 파이프', "0000067890", 'x"y"z',
+                                                   "0000067890"]
+
+
+# --- lines that cannot be read as rows ------------------------------------------------------
+
+# (encoding, newline, BOM, separator): the forms of CSV the agencies send
+FORMATS = [
+    ("utf-8", "\n", False, ","),
+    ("utf-8", "\r\n", True, ","),
+    ("utf-8", "\r", False, ","),  # classic Mac
+    ("cp949", "\r\n", False, ","),
+    ("utf-8", "\n", False, "|"),
+]
+BAD_BYTE = "\ue000"  # written as a byte no encoding here accepts
+
+
+def csv_bytes(rows: list[str], encoding: str, newline: str, bom: bool, separator: str) -> bytes:
+    """A file of ``rows``; BAD_BYTE is written as the byte 0xFF, valid in neither encoding."""
+    text = newline.join([HEADER, *rows]).replace(",", separator) + newline
+    text = ("\ufeff" if bom else "") + text
+    return b"\xff".join(part.encode(encoding) for part in text.split(BAD_BYTE))
+
+
+@pytest.mark.parametrize(("encoding", "newline", "bom", "separator"), FORMATS)
+def test_a_good_file_is_read_by_polars_in_one_go(
+    tmp_path: Path, encoding: str, newline: str, bom: bool, separator: str
+) -> None:
+    given = None if encoding == "utf-8" else encoding
+    # quoted separators and doubled quotes are all polars reads
+    path = tmp_path / "good.csv"
+    path.write_bytes(csv_bytes([ROWS[0], *WELL_QUOTED], encoding, newline, bom, separator))
+    src = read_file(RESIDENT, path, encoding=given)
+    assert src.reader == READER_POLARS  # not the line-by-line fallback
+    assert (src.frame.height, src.unreadable, src.row_numbers) == (4, (), None)
+    # a value spanning lines might be a quote left open: the line reader reads it the same
+    multi = f'{RRN[:-1]}8,"홍, 길동","첫 줄{newline}둘째 줄",2000-12-01,M,1,2,head,,active,,11110'
+    path.write_bytes(csv_bytes([ROWS[0], multi, *WELL_QUOTED], encoding, newline, bom, separator))
+    src = read_file(RESIDENT, path, encoding=given)
+    assert (src.reader, src.frame.height, src.unreadable) == (READER_BY_LINE, 5, ())
+    kept = "\n" if newline == "\r" else newline  # classic Mac breaks are read as LF
+    assert src.frame["name_hanja"][1] == f"첫 줄{kept}둘째 줄"
+
+
+@pytest.mark.parametrize(("encoding", "newline", "bom", "separator"), FORMATS)
+def test_unreadable_lines_are_set_aside_and_the_rest_read(
+    tmp_path: Path, encoding: str, newline: str, bom: bool, separator: str
+) -> None:
+    multi = f'{RRN[:-1]}8,"홍, 길동","첫 줄{newline}둘째 줄",2000-12-01,M,1,2,head,,active,,11110'
+    good = [ROWS[0], multi, WELL_QUOTED[0], ROWS[1], WELL_QUOTED[2], STRAY_QUOTES[0], ROWS[1]]
+    bad = [
+        (f"{RRN},홍길동,,2000-12-01,M", "has 5 fields, the header has 12"),
+        (ROWS[1] + ",x,y", "has 14 fields, the header has 12"),
+        # an unbalanced quote in the middle: the next line reads as a row, so the broken
+        # value ends with its line
+        (f'{RRN},"홍길동,,2000-12-01,M,1,2,head,,active,,11110',
+         "opens a quoted value it does not close (read as ending with the line)"),
+        (ROWS[1].replace("김영희", "김\x00희"), "holds a NUL byte (a damaged line)"),
+        (ROWS[1].replace("김영희", f"김{BAD_BYTE}희"), "is not valid "),
+    ]
+    rows = [good[0], good[1], bad[0][0], good[2], bad[1][0], good[3], bad[2][0], good[4],
+            bad[3][0], bad[4][0], good[5], good[6]]
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_bytes(rows, encoding, newline, bom, separator))
+    given = None if encoding == "utf-8" else encoding
+    src = read_file(RESIDENT, path, encoding=given)
+    assert src.reader == READER_BY_LINE
+    # data rows 2, 4, 6, 8 and 9, on lines one further than the row (the header) and one
+    # more after the value spanning two lines
+    assert [(u.row, u.line) for u in src.unreadable] == [(2, 5), (4, 7), (6, 9), (8, 11),
+                                                         (9, 12)]
+    for (_, reason), found in zip(bad, src.unreadable, strict=True):
+        assert found.reason.startswith(reason)
+        assert RRN not in found.reason and "김" not in found.reason
+        assert not found.blank
+    at = len(f"8501012345678{separator}김".encode(encoding)) + 1
+    assert src.unreadable[4].reason.endswith(f"(first bad byte at byte {at} of the line)")
+    assert src.unreadable[3].text == ROWS[1].replace("김영희", "김\ufffd희").replace(",", separator)
+    # the good rows are read as a file of them alone is, and keep their data rows
+    alone = tmp_path / "alone.csv"
+    alone.write_bytes(csv_bytes(good, encoding, newline, bom, separator))
+    assert src.frame.equals(read_file(RESIDENT, alone, encoding=given).frame)
+    assert src.row_numbers is not None
+    assert src.row_numbers.to_list() == [0, 1, 3, 5, 7, 10, 11]
+
+
+def test_a_broken_quote_before_a_line_that_is_no_row_ends_with_its_line(tmp_path: Path) -> None:
+    # the value opened on line 3 would run to the end of the file: it ends with its line,
+    # and the lines after it are read on their own
+    broken = f'{RRN},"홍길동,,2000-12-01,M,1,2,head,,active,,11110'
+    src = read_file(RESIDENT, resident_csv(tmp_path, rows=[ROWS[0], broken, "x,y", ROWS[1]]))
+    assert [(u.row, u.line, u.reason) for u in src.unreadable] == [
+        (1, 3, "opens a quoted value it does not close (read as ending with the line)"),
+        (2, 4, "has 2 fields, the header has 12"),
+    ]
+    assert src.frame["rrn"].to_list() == [RRN, "8501012345678"]
+    assert src.row_numbers is not None
+    assert src.row_numbers.to_list() == [0, 3]
+
+
+def test_a_quote_left_open_is_not_closed_by_a_stray_quote_rows_later(tmp_path: Path) -> None:
+    # polars reads lines 3 to 5 as one row: the value opened on line 3 closed by the inch
+    # mark on line 5, in the same column. The line after the open quote reads as a row of
+    # its own, so the open value ends with its line instead.
+    rows = [ROWS[0], f'{RRN},"홍길동,,2000-12-01,M,1,2,head,,active,,11110', ROWS[1],
+            '8001011234567,김 1/2",,1980-01-01,M,1,2,head,,active,,11110', ROWS[1]]
+    src = read_file(RESIDENT, resident_csv(tmp_path, rows=rows))
+    assert [(u.row, u.line, u.reason) for u in src.unreadable] == [
+        (1, 3, "opens a quoted value it does not close (read as ending with the line)")]
+    assert src.frame["rrn"].to_list() == [RRN, "8501012345678", "8001011234567",
+                                          "8501012345678"]
+    assert src.frame["name"][2] == '김 1/2"'
+
+
+def test_a_delta_file_sets_aside_its_unreadable_lines(tmp_path: Path) -> None:
+    rows = [ROWS[0] + ",end", ROWS[1], ROWS[1] + ",upsert"]
+    src = read_file(RESIDENT, resident_csv(tmp_path, header=HEADER + ",_op", rows=rows),
+                    extra_allowed=("_op",))
+    assert [(u.row, u.line, u.reason) for u in src.unreadable] == [
+        (1, 3, "has 12 fields, the header has 13")]
+    assert src.frame["_op"].to_list() == ["end", "upsert"]
+    assert src.row_numbers is not None
+    assert src.row_numbers.to_list() == [0, 2]
+
+
+def test_a_mostly_unreadable_file_is_refused_whole(tmp_path: Path) -> None:
+    def with_bad(total: int, bad: int) -> Path:
+        rows = [f"{i:013d},이름,,1990-01-01,F,1,2,head,,active,,11110" for i in range(total)]
+        for i in range(bad):
+            rows[2 * i + 1] = f"{i:013d},이름"  # lines 3, 5, 7, ...
+        return resident_csv(tmp_path, rows=rows)
+
+    # more than the share of the data rows, and at least UNREADABLE_MIN of them: refused
+    total = 1000
+    allowed = int(MAX_UNREADABLE_SHARE * total)
+    assert allowed >= UNREADABLE_MIN
     with pytest.raises(InvalidInput) as exc:
-        read_file(RESIDENT, resident_csv(tmp_path, rows=rows))
+        read_file(RESIDENT, with_bad(total, allowed + 1))
     text = message(exc)
-    assert "malformed CSV in data row 3 (0-based, header not counted), from line 5" in text
-    assert 'a quote inside it is doubled ("")' in text
-    assert (exc.value.extra["row"], exc.value.extra["line"]) == (3, 5)
+    assert f"{allowed + 1} of 1,000 data rows (1.1%) cannot be read, on lines 3, 5, 7, 9, " \
+           "11, ... (line 3 has 2 fields, the header has 12): a broken export" in text
+    assert "the file is refused whole and nothing is applied" in text
+    assert exc.value.extra["lines"] == [3, 5, 7, 9, 11]
+    assert exc.value.extra["unreadable"] == allowed + 1
+    # at the share: the bad rows are set aside, the others read
+    src = read_file(RESIDENT, with_bad(total, allowed))
+    assert (len(src.unreadable), src.frame.height) == (allowed, total - allowed)
+    # fewer than UNREADABLE_MIN, however large a share: set aside
+    src = read_file(RESIDENT, with_bad(2 * UNREADABLE_MIN, UNREADABLE_MIN - 1))
+    assert len(src.unreadable) == UNREADABLE_MIN - 1
+    # ... unless no row at all can be read
+    with pytest.raises(InvalidInput, match=r"2 of 2 data rows \(100.0%\) cannot be read"):
+        read_file(RESIDENT, resident_csv(tmp_path, rows=["x,y", "x"]))
+
+
+def test_a_cp949_file_read_as_utf8_is_refused_once_enough_lines_are_bad(tmp_path: Path) -> None:
+    rows = [f"{i:013d},이름{i},,1990-01-01,F,1,2,head,,active,,11110" for i in range(1500)]
+    path = write(tmp_path / "k.csv", "\n".join([HEADER, *rows]) + "\n", "cp949")
+    with pytest.raises(InvalidInput) as exc:
+        read_file(RESIDENT, path)
+    text = message(exc)
+    # more than 1% of 1,500 lines: enough to refuse, so the other lines are not looked at
+    assert exc.value.extra["unreadable"] == 16
+    assert "at least 16 of 1,500 lines (over 1.1%) cannot be read, on lines 2, 3, 4, 5, 6, " \
+           "... (line 2 is not valid UTF-8 (first bad byte at byte 15 of the line))" in text
+    assert text.endswith("pass --encoding cp949")
+    assert read_file(RESIDENT, path, encoding="cp949").frame.height == 1500
 
 
 # --- Parquet --------------------------------------------------------------------------------
