@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy import Connection
 
 from mdr.cli import common
-from mdr.db.engine import unit_of_work
+from mdr.db.engine import make_engine, unit_of_work
 from mdr.timezone import SEOUL
 
 keys_app = typer.Typer(help="Agency API keys and their grants.", no_args_is_help=True)
@@ -122,19 +127,84 @@ def token_command(
 
 @audit_app.command("verify")
 def verify_command(as_json: JsonOption = False) -> None:
-    """Recompute the access log's hash chains; exit 1 if any row was altered or removed."""
+    """Recompute the access log's keyed hash chains; exit 1 if any row was altered or
+    removed."""
     from mdr.access.audit import verify_chain
+    from mdr.access.secrets import access_log_chain_keys
 
-    with unit_of_work(common.session_maker()) as session:
-        report = verify_chain(session.connection())
+    keys = access_log_chain_keys(common.settings())
+    with _snapshot() as conn:
+        report = verify_chain(conn, keys)
     if as_json:
         common.print_json(report)
-    elif report["ok"]:
-        common.console.print(f"Access log intact: {report['rows_checked']:,} rows in "
-                             f"{report['chains']:,} writer chains verified.")
     else:
-        common.console.print(f"[red]Access log broken[/] at row {report['first_broken_audit_id']}"
-                             f": {report['reason']} ({report['rows_checked']:,} rows before it "
-                             "verified).")
+        _print_verification(report)
     if not report["ok"]:
         raise typer.Exit(1)
+
+
+@audit_app.command("chain-keys")
+def chain_keys_command(
+    out: Annotated[Path, typer.Option("--out", help="File to append the keys to (made with "
+                                      "mode 0600 if missing).")],
+) -> None:
+    """Append every access-log chain key of the current server secret to a file: before the
+    secret is replaced, so that MDR_AUDIT_RETIRED_CHAIN_KEYS_FILE keeps the chains written
+    under it verifiable."""
+    from mdr.access.audit import chain_key_id
+    from mdr.access.secrets import chain_key, server_secret
+
+    current = common.settings()
+    secret = server_secret(current)
+    written = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    lines = [f"{chain_key(secret, version).hex()}  # key id "
+             f"{chain_key_id(chain_key(secret, version))}, version {version}, written {written}\n"
+             for version in range(1, current.audit_chain_key_version + 1)]
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="ascii") as handle:
+            handle.writelines(lines)
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot write {out} ({exc.strerror})") from None
+    common.console.print(f"{len(lines)} chain keys appended to {out}: keep it as secret as "
+                         "the server secret.")
+
+
+@contextmanager
+def _snapshot() -> Iterator[Connection]:
+    """A read-only REPEATABLE READ transaction on the configured database: the chains as
+    of one moment, while writers go on."""
+    db = common.database(common.settings())
+    common.migrate_if_behind(db, quiet=True)
+    engine = make_engine(db.url, "cli", pooled=False)
+    try:
+        with engine.connect().execution_options(isolation_level="REPEATABLE READ",
+                                                postgresql_readonly=True) as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def _print_verification(report: dict[str, Any]) -> None:
+    unkeyed = report["unkeyed"]
+    chains = (f"{report['rows_checked']:,} rows in {report['chains']:,} writer chains")
+    kinds = f"({report['keyed']:,} keyed, {len(unkeyed):,} unkeyed)"
+    if report["ok"]:
+        common.console.print(f"Access log intact: {chains} verified {kinds}.")
+    else:
+        common.console.print(f"[red]Access log broken[/]: {report['problems_total']:,} "
+                             f"problems in {chains} {kinds}.")
+        table = Table(title="Problems")
+        for column in ("chain", "row", "problem", "detail"):
+            table.add_column(column)
+        for problem in report["problems"]:
+            table.add_row(*(str(problem[k]) if problem[k] is not None else "-" for k in
+                            ("chain_id", "audit_id", "problem", "detail")))
+        common.console.print(table)
+        more = report["problems_total"] - len(report["problems"])
+        if more:
+            common.console.print(f"... and {more:,} more in the chains listed.")
+    if unkeyed:
+        common.console.print(f"Unkeyed chains (plain SHA-256, from before keys): "
+                             f"{', '.join(map(str, unkeyed[:20]))}"
+                             f"{' ...' if len(unkeyed) > 20 else ''}")

@@ -1,0 +1,300 @@
+"""The access log against a database superuser: keyed chains (and, further down, signed
+checkpoints outside the database) make every rewrite show in ``mdr audit verify``.
+
+The attacks run as the superuser the tests connect as, with the append-only triggers
+off for their session (``session_replication_role = replica``), on a database of this
+module's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import stat
+import uuid
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from mdr.access.audit import (
+    GENESIS,
+    KEYED,
+    UNKEYED,
+    AuditWriter,
+    chain_hash,
+    chain_key_id,
+    verify_chain,
+)
+from mdr.access.secrets import access_log_chain_key, chain_key
+from mdr.cli.main import app
+from mdr.db.engine import make_engine
+from mdr.db.migrate import upgrade
+from mdr.settings import get_settings
+from tests.api.conftest import CHAIN_KEY, SECRET
+from tests.api.test_audit_writer import entry
+
+pytestmark = pytest.mark.db
+
+WRONG_KEY = chain_key(b"a secret that is not the server's secret")
+
+
+@pytest.fixture(scope="module")
+def log_url(scratch_database: Any) -> str:
+    url = str(scratch_database("integrity"))
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def log_db(log_url: str) -> Iterator[Engine]:
+    """The module's database with an empty access log."""
+    engine = make_engine(log_url, "test", pooled=False)
+    as_superuser(engine, "TRUNCATE access_log, access_log_chain")
+    yield engine
+    engine.dispose()
+
+
+def as_superuser(engine: Engine, *statements: str, **params: Any) -> None:
+    """Run ``statements`` as a tampering superuser: the append-only triggers are off."""
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for statement in statements:
+            conn.execute(text(statement), params)
+
+
+def write_lanes(url: str, requests: int, lanes: int = 2, key: bytes = CHAIN_KEY) -> str:
+    """``requests`` requests of two rows each through an :class:`AuditWriter` with
+    ``lanes`` lanes, committed one after another; their request ids' prefix."""
+    prefix = uuid.uuid4().hex[:12]
+
+    async def work() -> None:
+        writer = AuditWriter(partial(asyncpg.connect, url), lanes, chain_key=key)
+        try:
+            for i in range(0, requests, lanes):  # one request per lane at a time
+                await asyncio.gather(*(writer.record([entry(f"{prefix}-{n}", n),
+                                                      entry(f"{prefix}-{n}", n + 1)])
+                                       for n in range(i, min(i + lanes, requests))))
+        finally:
+            await writer.stop()
+
+    asyncio.run(work())
+    return prefix
+
+
+def chain_rows(engine: Engine, chain_id: int) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(text(
+            "SELECT * FROM access_log WHERE chain_id = :c ORDER BY audit_id"),
+            {"c": chain_id}).mappings()]
+
+
+def chain_ids(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return list(conn.execute(text(
+            "SELECT chain_id FROM access_log_chain ORDER BY chain_id")).scalars())
+
+
+def verify(engine: Engine, keys: bytes | list[bytes] = CHAIN_KEY, **options: Any
+           ) -> dict[str, Any]:
+    with engine.connect() as conn:
+        return verify_chain(conn, keys, **options)
+
+
+def rehash(engine: Engine, chain_id: int, from_audit_id: int, key: bytes | None,
+           **changes: Any) -> None:
+    """Rewrite the chain from ``from_audit_id`` on: that row gets ``changes``, and it and
+    every later row are hashed again, under ``key`` (None: plain SHA-256), so that each
+    row's prev_hash names the row before it."""
+    rows = chain_rows(engine, chain_id)
+    head = GENESIS
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for row in rows:
+            if row["audit_id"] >= from_audit_id:
+                if row["audit_id"] == from_audit_id:
+                    row.update(changes)
+                row_hash = chain_hash(head, row, chain_id, key)
+                conn.execute(text(
+                    "UPDATE access_log SET purpose = :purpose, prev_hash = :prev, "
+                    "row_hash = :hash WHERE audit_id = :id"),
+                    {"purpose": row["purpose"], "prev": head, "hash": row_hash,
+                     "id": row["audit_id"]})
+                row["row_hash"] = row_hash
+            head = row["row_hash"]
+
+
+def problems(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(p["chain_id"], p["audit_id"], p["problem"]) for p in report["problems"]]
+
+
+# -- keyed chains ------------------------------------------------------------------------------
+
+def test_lane_rows_are_keyed_and_verify_only_under_their_key(log_url: str,
+                                                             log_db: Engine) -> None:
+    write_lanes(log_url, 6)
+    with log_db.connect() as conn:
+        chains = conn.execute(text("SELECT chain_id, scheme, key_id FROM access_log_chain"
+                                   )).all()
+    assert {(scheme, key_id) for _, scheme, key_id in chains} == {
+        (KEYED, chain_key_id(CHAIN_KEY))}
+    for chain_id, _, _ in chains:
+        rows = chain_rows(log_db, chain_id)
+        assert rows[0]["prev_hash"] == GENESIS
+        for prev, row in zip([GENESIS] + [r["row_hash"] for r in rows], rows, strict=False):
+            assert row["row_hash"] == chain_hash(prev, row, chain_id, CHAIN_KEY)
+            assert row["row_hash"] != chain_hash(prev, row, chain_id)  # no plain SHA-256
+    report = verify(log_db)
+    assert report["ok"] and report["rows_checked"] == 12 and report["keyed"] == len(chains)
+    assert report["unkeyed"] == [] and report["problems"] == []
+    # Only the key the chains name will do; a retired key next to it does no harm.
+    wrong = verify(log_db, WRONG_KEY)
+    assert not wrong["ok"]
+    assert {p["problem"] for p in wrong["problems"]} == {"unknown_key"}
+    assert verify(log_db, [WRONG_KEY, CHAIN_KEY])["ok"]
+
+
+@pytest.mark.parametrize("key", [None, WRONG_KEY], ids=["plain-sha256", "wrong-key"])
+def test_a_forged_row_re_hashed_without_the_key_is_caught(log_url: str, log_db: Engine,
+                                                          key: bytes | None) -> None:
+    write_lanes(log_url, 10, lanes=1)
+    (chain_id,) = chain_ids(log_db)
+    rows = chain_rows(log_db, chain_id)
+    forged = rows[7]["audit_id"]
+    rehash(log_db, chain_id, forged, key, purpose="forged")
+    report = verify(log_db)
+    assert not report["ok"] and report["first_broken_audit_id"] == forged
+    assert report["problems"][0] == {
+        "chain_id": chain_id, "audit_id": forged, "problem": "altered",
+        "detail": "its content does not match its hash", "checkpoint": None}
+    # Every re-hashed row fails: none verifies under the chain's key.
+    assert problems(report) == [(chain_id, r["audit_id"], "altered") for r in rows[7:]]
+
+
+def test_a_row_altered_without_re_hashing_is_named(log_url: str, log_db: Engine) -> None:
+    write_lanes(log_url, 10, lanes=1)
+    (chain_id,) = chain_ids(log_db)
+    altered = chain_rows(log_db, chain_id)[4]["audit_id"]
+    as_superuser(log_db, "UPDATE access_log SET fields = '{rrn}' WHERE audit_id = :a",
+                 a=altered)
+    report = verify(log_db)
+    assert problems(report) == [(chain_id, altered, "altered")]
+    assert report["reason"] == "its content does not match its hash"
+
+
+def test_a_removed_row_is_named_by_the_row_after_it(log_url: str, log_db: Engine) -> None:
+    write_lanes(log_url, 5, lanes=1)
+    (chain_id,) = chain_ids(log_db)
+    rows = chain_rows(log_db, chain_id)
+    as_superuser(log_db, "DELETE FROM access_log WHERE audit_id = :a", a=rows[3]["audit_id"])
+    report = verify(log_db)
+    assert problems(report) == [(chain_id, rows[4]["audit_id"], "removed")]
+    assert report["reason"] == "a row before it is missing or altered"
+
+
+def test_rows_whose_chain_record_is_gone_are_reported(log_url: str, log_db: Engine) -> None:
+    write_lanes(log_url, 2, lanes=1)
+    (chain_id,) = chain_ids(log_db)
+    first = chain_rows(log_db, chain_id)[0]["audit_id"]
+    as_superuser(log_db, "DELETE FROM access_log_chain WHERE chain_id = :c", c=chain_id)
+    assert problems(verify(log_db)) == [(chain_id, first, "orphaned")]
+
+
+def test_chains_from_before_keys_stay_verifiable_and_are_reported_unkeyed(
+        scratch_database: Any) -> None:
+    """Rows written by the release before keys (chain 0 from before writer chains, and
+    a writer's chain) verify under plain SHA-256 after the upgrade; new chains are keyed."""
+    url = str(scratch_database("unkeyed"))
+    upgrade(url, "0013_out_of_order_batches")
+    engine = make_engine(url, "test", pooled=False)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO access_log_chain (chain_id, host, pid) "
+                              "VALUES (5, 'old', 1)"))
+            for chain_id in (0, 5, 0, 5):
+                row = {"accessed_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                       "agency_code": "A", "key_id": "k", "dataset": "resident",
+                       "record_key": "1", "record_key_hash": "h", "subject_hashes": ["s"],
+                       "fields": ["name"], "purpose": "p", "request_id": "r", "route": "/"}
+                prev = conn.execute(text(
+                    "SELECT row_hash FROM access_log WHERE chain_id = :c ORDER BY audit_id "
+                    "DESC LIMIT 1"), {"c": chain_id}).scalar() or GENESIS
+                conn.execute(text(
+                    "INSERT INTO access_log (chain_id, accessed_at, agency_code, key_id, "
+                    "dataset, record_key, record_key_hash, subject_hashes, fields, purpose, "
+                    "request_id, route, prev_hash, row_hash) VALUES (:chain_id, "
+                    ":accessed_at, :agency_code, :key_id, :dataset, :record_key, "
+                    ":record_key_hash, :subject_hashes, :fields, :purpose, :request_id, "
+                    ":route, :prev, :hash)"),
+                    {**row, "chain_id": chain_id, "prev": prev,
+                     "hash": chain_hash(prev, row, chain_id)})
+        upgrade(url)
+        with engine.connect() as conn:
+            assert conn.execute(text(
+                "SELECT chain_id, scheme, key_id FROM access_log_chain ORDER BY chain_id")
+            ).all() == [(0, UNKEYED, None), (5, UNKEYED, None)]
+        write_lanes(url, 2, lanes=1)
+        report = verify(engine)
+        assert report["ok"], report["problems"]
+        assert report["unkeyed"] == [0, 5] and report["keyed"] == 1
+        assert report["rows_checked"] == 8
+        # A chain marked keyed is held to its key: marking an unkeyed chain keyed fails.
+        as_superuser(engine, "UPDATE access_log_chain SET scheme = 'blake2b-keyed', "
+                     "key_id = :k WHERE chain_id = 5", k=chain_key_id(CHAIN_KEY))
+        assert {p["problem"] for p in verify(engine)["problems"]} == {"altered"}
+    finally:
+        engine.dispose()
+
+
+# -- through the CLI ---------------------------------------------------------------------------
+
+@pytest.fixture
+def cli(log_url: str, log_db: Engine, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> Iterator[CliRunner]:
+    monkeypatch.setenv("MDR_DATABASE_URL", log_url)
+    monkeypatch.setenv("MDR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MDR_SECRET_KEY", SECRET)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def verify_cli(cli: CliRunner, *options: str) -> tuple[int, dict[str, Any]]:
+    result = cli.invoke(app, ["audit", "verify", "--json", *options])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_rotating_the_chain_key_and_replacing_the_secret_keep_old_chains_verifiable(
+        cli: CliRunner, log_url: str, log_db: Engine, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    write_lanes(log_url, 2, lanes=1)  # version 1
+    monkeypatch.setenv("MDR_AUDIT_CHAIN_KEY_VERSION", "2")
+    get_settings.cache_clear()
+    write_lanes(log_url, 2, lanes=1, key=access_log_chain_key(get_settings()))
+    assert access_log_chain_key(get_settings()) == chain_key(SECRET.encode(), 2)
+    with log_db.connect() as conn:
+        assert set(conn.execute(text("SELECT key_id FROM access_log_chain")).scalars()) == {
+            chain_key_id(chain_key(SECRET.encode(), v)) for v in (1, 2)}
+    code, report = verify_cli(cli)  # every version under the secret
+    assert code == 0 and report["keyed"] == 2, report
+    retired = tmp_path / "retired-chain-keys"
+    exported = cli.invoke(app, ["audit", "chain-keys", "--out", str(retired)])
+    assert exported.exit_code == 0, exported.output
+    assert stat.S_IMODE(retired.stat().st_mode) == 0o600
+    # A new server secret: the old chains need the retired keys.
+    monkeypatch.setenv("MDR_SECRET_KEY", "a-new-server-secret-of-32-characters-or-more")
+    monkeypatch.setenv("MDR_AUDIT_CHAIN_KEY_VERSION", "1")
+    get_settings.cache_clear()
+    code, report = verify_cli(cli)
+    assert code == 1 and {p["problem"] for p in report["problems"]} == {"unknown_key"}
+    monkeypatch.setenv("MDR_AUDIT_RETIRED_CHAIN_KEYS_FILE", str(retired))
+    get_settings.cache_clear()
+    code, report = verify_cli(cli)
+    assert code == 0 and report["ok"] and report["keyed"] == 2, report
