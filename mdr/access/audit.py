@@ -9,7 +9,9 @@ the next free lane, so batches grow with load and an idle server commits at once
 Each lane owns a hash chain (a row of ``access_log_chain``): it is the chain's
 only writer and commits one batch at a time, so it chains rows in memory with no
 lock and no read of the last hash, and lanes in every process commit in
-parallel. ``verify_chain`` recomputes every chain.
+parallel. Disclosures outside the async read API (staff views, downloads, exports)
+log through :func:`append_entries` inside their own transaction, on a pool of shared
+chains whose head is read under a row lock. ``verify_chain`` recomputes every chain.
 
 Chains are keyed: each row's hash is a MAC (keyed BLAKE2b-256) of the previous row's
 hash and the row's content under the access-log chain key, which is derived from the
@@ -45,6 +47,8 @@ LEGACY_CHAIN = 0  # rows written before per-writer chains
 #: Schemes of a chain's row hashes (``access_log_chain.scheme``).
 UNKEYED = "sha256"  # chains from before keys: SHA-256 of the previous hash and the content
 KEYED = "blake2b-keyed"  # a MAC: BLAKE2b-256 keyed with a chain key
+#: Kinds of chain: a writer lane's own, or one of the pool :func:`append_entries` shares.
+LANE, SHARED = "lane", "shared"
 COLUMNS = (
     "accessed_at", "agency_code", "key_id", "dataset", "record_key", "record_key_hash",
     "subject_hashes", "fields", "purpose", "request_id", "route", "prev_hash", "row_hash",
@@ -84,8 +88,8 @@ def _insert_sql(chain: str, requests: str, rows: str, head: str, where: str = ""
 
 
 INSERT_SQL = insert_sql()
-OPEN_CHAIN_SQL = ("INSERT INTO access_log_chain (host, pid, scheme, key_id) "
-                  f"VALUES ($1, $2, '{KEYED}', $3) RETURNING chain_id")
+OPEN_CHAIN_SQL = ("INSERT INTO access_log_chain (host, pid, kind, scheme, key_id) "
+                  f"VALUES ($1, $2, '{LANE}', '{KEYED}', $3) RETURNING chain_id")
 
 
 class AuditEntry(NamedTuple):  # built per served record: a fifth of a frozen dataclass's cost
@@ -309,6 +313,59 @@ class AuditWriter:
         self.commits += 1
 
 
+#: Rows per statement of :func:`append_entries` (about 2 MB of JSON).
+SHARED_BATCH_ROWS = 10_000
+
+# A free shared chain of this key, locked to the end of the caller's transaction, or a new
+# one when every chain is taken. Its head is in its row, not read from access_log: under
+# the lock, READ COMMITTED sees the last writer's head (and REPEATABLE READ refuses a row
+# changed since its snapshot, where a read of access_log would see an old head).
+_TAKE_SHARED_CHAIN = text(f"""
+    WITH free AS MATERIALIZED (
+        SELECT chain_id, shared_head FROM access_log_chain
+        WHERE kind = '{SHARED}' AND scheme = '{KEYED}' AND key_id = :key_id
+        ORDER BY chain_id LIMIT 1 FOR UPDATE SKIP LOCKED
+    ), opened AS (
+        INSERT INTO access_log_chain (host, pid, kind, scheme, key_id, shared_head)
+        SELECT :host, :pid, '{SHARED}', '{KEYED}', :key_id, '{GENESIS}'
+        WHERE NOT EXISTS (SELECT FROM free)
+        RETURNING chain_id, shared_head
+    )
+    SELECT chain_id, shared_head FROM free UNION ALL SELECT chain_id, shared_head FROM opened
+""")
+_INSERT_SHARED = text(_insert_sql(":chain", ":requests", ":rows", ":head"))
+_MOVE_SHARED_HEAD = text(
+    "UPDATE access_log_chain SET shared_head = :head WHERE chain_id = :chain")
+
+
+def append_entries(conn: Connection, entries: Sequence[AuditEntry], chain_key: bytes) -> None:
+    """Write ``entries`` to the access log inside the caller's transaction on ``conn``,
+    keyed by ``chain_key``: they are durable when, and only if, that transaction commits.
+
+    For disclosures outside the async read API (staff views, downloads, exports): the
+    caller commits before it answers. The rows go to a shared chain taken with
+    ``FOR UPDATE SKIP LOCKED`` (a new one when all are taken), so concurrent callers
+    never wait for each other, and it stays locked until the caller's transaction ends:
+    the head lives in the database, never in this process, so a rollback leaves the
+    chain as it was. Rows are inserted in batches of :data:`SHARED_BATCH_ROWS`, in chain
+    order, which is also audit_id order. Call it in a READ COMMITTED transaction (the
+    default); under REPEATABLE READ, a chain another transaction wrote since this one's
+    snapshot raises a serialization failure (retry the transaction).
+    """
+    if not entries:
+        return
+    mac = chain_mac(chain_key)
+    chain_id, head = conn.execute(_TAKE_SHARED_CHAIN, {
+        "key_id": mac.key_id, "host": socket.gethostname(), "pid": os.getpid()}).one()
+    for start in range(0, len(entries), SHARED_BATCH_ROWS):
+        requests, rows, last = _link(mac.keyed, chain_id, head,
+                                     entries[start:start + SHARED_BATCH_ROWS])
+        conn.execute(_INSERT_SHARED, {"chain": chain_id, "requests": requests, "rows": rows,
+                                      "head": head})
+        head = last
+    conn.execute(_MOVE_SHARED_HEAD, {"chain": chain_id, "head": head})
+
+
 # -- verification ----------------------------------------------------------------------------
 
 #: Problems listed per chain; more are counted (a re-hashed chain fails on every row).
@@ -337,6 +394,8 @@ class _ChainState:
     recorded: bool  # has its row in access_log_chain
     scheme: str | None = None
     key_id: str | None = None
+    kind: str | None = None
+    shared_head: str | None = None
     mac: Callable[[str, str], str] | None = None  # None: its rows cannot be checked
     head: str = GENESIS
     rows: int = 0
@@ -373,9 +432,10 @@ def verify_chain(conn: Connection, chain_keys: bytes | Iterable[bytes], *,
     ``unkeyed``. ``expected``: chain heads from checkpoints; each chain must still hold
     exactly that many rows up to that row, with that hash, under that scheme.
 
-    Within a chain audit_id order is chain order: a lane commits one batch at a time.
-    Run it in a REPEATABLE READ transaction while writers are live (``mdr audit verify``
-    does), so that it sees every chain as of one moment.
+    Within a chain audit_id order is chain order: a lane commits one batch at a time,
+    and a shared chain is written by one transaction at a time. Run it in a REPEATABLE
+    READ transaction while writers are live (``mdr audit verify`` does), so that it sees
+    every chain as of one moment.
 
     The report keeps ``ok``, ``rows_checked``, ``chains``, ``first_broken_audit_id`` and
     ``reason`` (the first problem's detail) and adds ``problems`` (each with
@@ -387,10 +447,10 @@ def verify_chain(conn: Connection, chain_keys: bytes | Iterable[bytes], *,
     report = _Report()
     states: dict[int, _ChainState] = {}
     for chain in conn.execute(text(
-            "SELECT chain_id, scheme, key_id FROM access_log_chain ORDER BY chain_id"
-            )).mappings():
-        state = states[chain["chain_id"]] = _ChainState(chain["chain_id"], True,
-                                                        chain["scheme"], chain["key_id"])
+            "SELECT chain_id, scheme, key_id, kind, shared_head FROM access_log_chain "
+            "ORDER BY chain_id")).mappings():
+        state = states[chain["chain_id"]] = _ChainState(chain["chain_id"], True, **{
+            k: chain[k] for k in ("scheme", "key_id", "kind", "shared_head")})
         if state.scheme == UNKEYED:
             state.mac = _unkeyed
         elif state.scheme != KEYED:
@@ -494,35 +554,7 @@ def _check_end(state: _ChainState, report: _Report) -> None:
                        f"the chain ends at row {state.last_audit_id} with {state.rows} rows; "
                        f"the checkpoint has {head.rows} rows up to row {head.last_audit_id}",
                        head.source)
-
-
-SHARED_CHAIN_HOST = "shared"
-
-
-def append_entries(conn: Connection, entries: list[AuditEntry], chain_key: bytes) -> None:
-    """Write ``entries`` inside the caller's transaction, chained on a shared chain held
-    (row lock) until that transaction ends, so its head is never kept in memory."""
-    if not entries:
-        return
-    key_id = chain_mac(chain_key).key_id
-    chain_id = conn.execute(text(
-        "SELECT chain_id FROM access_log_chain WHERE host = :h AND key_id = :k "
-        "ORDER BY chain_id FOR UPDATE SKIP LOCKED LIMIT 1"),
-        {"h": SHARED_CHAIN_HOST, "k": key_id}).scalar()
-    if chain_id is None:
-        chain_id = conn.execute(text(
-            "INSERT INTO access_log_chain (host, pid, scheme, key_id) "
-            f"VALUES (:h, 0, '{KEYED}', :k) RETURNING chain_id"),
-            {"h": SHARED_CHAIN_HOST, "k": key_id}).scalar_one()
-        conn.execute(text("SELECT 1 FROM access_log_chain WHERE chain_id = :c FOR UPDATE"),
-                     {"c": chain_id})
-    head = conn.execute(text(
-        "SELECT row_hash FROM access_log WHERE chain_id = :c ORDER BY audit_id DESC LIMIT 1"),
-        {"c": chain_id}).scalar() or GENESIS
-    chain = Chain(chain_key, int(chain_id), head)
-    sql = _insert_sql(":chain", ":requests", ":rows", ":head")
-    for start in range(0, len(entries), 50_000):
-        args, next_head = chain.link(entries[start:start + 50_000])
-        conn.execute(text(sql), dict(zip(("chain", "requests", "rows", "head"), args,
-                                         strict=True)))
-        chain.head = next_head
+    if state.kind == SHARED and state.shared_head != state.head:
+        report.add(state, None, "truncated",
+                   f"it ends at row {state.last_audit_id}, not at the head its writers "
+                   "recorded: rows after it are gone")

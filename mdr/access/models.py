@@ -95,6 +95,12 @@ access_log_chain = Table(
                    "blake2b-keyed"),
     Column("key_id", Text, nullable=True,
            comment="the public name of the chain key of a keyed chain (never the key)"),
+    Column("kind", Text, nullable=False, server_default="lane",
+           comment="lane: one API writer's own; shared: taken under a row lock by "
+                   "transactions that log disclosures outside the read API"),
+    Column("shared_head", Text, nullable=True,
+           comment="a shared chain's last row hash, read and moved under its row lock"),
     CheckConstraint("scheme IN ('sha256', 'blake2b-keyed')", name="scheme"),
+    CheckConstraint("kind IN ('lane', 'shared')", name="kind"),
     comment="One row per access-log writer; its rows in access_log share its chain_id",
 )
