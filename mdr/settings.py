@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         "read by `mdr audit verify` only: keeps chains written under an earlier server "
         "secret verifiable.",
     )
+    audit_signing_key_file: Path | None = Field(
+        default=None,
+        description="Ed25519 key that signs access-log checkpoints. Unset: generated once "
+        "into MDR_DATA_DIR/audit-signing.key.",
+    )
 
     @field_validator("sync_cron")
     @classmethod
@@ -116,7 +121,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("database_url", "secret_key", "audit_retired_chain_keys_file",
-                     mode="before")
+                     "audit_signing_key_file", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -169,6 +174,11 @@ class Settings(BaseSettings):
     @property
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
+
+    @property
+    def signing_key_file(self) -> Path:
+        """The access-log checkpoints' signing key (MDR_AUDIT_SIGNING_KEY_FILE)."""
+        return self.audit_signing_key_file or self.data_dir / "audit-signing.key"
 
 
 def _check_postgres_url(url: str) -> None:

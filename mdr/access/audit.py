@@ -18,7 +18,9 @@ hash and the row's content under the access-log chain key, which is derived from
 server secret and is not in the database (:func:`mdr.access.secrets.chain_key`), so
 that a database superuser who alters or removes rows cannot re-hash the rest to hide
 it. Chains opened before keys (scheme ``sha256``) keep their plain SHA-256 and are
-reported as unkeyed.
+reported as unkeyed. What keys cannot show, a chain's last rows or a whole chain
+removed, signed checkpoints of every chain head kept outside the database do
+(:mod:`mdr.access.checkpoints`).
 """
 
 from __future__ import annotations
@@ -550,7 +552,7 @@ def _check_end(state: _ChainState, report: _Report) -> None:
         return
     for head in state.expected:  # checkpointed rows the chain no longer reaches
         if head.last_audit_id is not None:
-            report.add(state, None, "truncated",
+            report.add(state, head.last_audit_id, "truncated",
                        f"the chain ends at row {state.last_audit_id} with {state.rows} rows; "
                        f"the checkpoint has {head.rows} rows up to row {head.last_audit_id}",
                        head.source)

@@ -79,6 +79,7 @@ access_log = Table(
            comment="the writer's chain (0: rows from before per-writer chains)"),
     Index("ix_access_log_subject_hashes", "subject_hashes", postgresql_using="gin"),
     Index("ix_access_log_record", "dataset", "record_key_hash"),
+    Index("ix_access_log_chain_id_audit_id", "chain_id", "audit_id"),  # checkpoints count
 )
 
 access_log_chain = Table(

@@ -70,22 +70,33 @@ def _read_secret(path: Path) -> bytes:
 
 def _publish_new_secret(path: Path) -> None:
     ensure_data_dir(path.parent)
+    publish_once(path, _secrets.token_hex(SECRET_BYTES))
+
+
+def publish_once(path: Path, content: str, setting: str = "MDR_DATA_DIR") -> None:
+    """Write ``content`` to ``path`` (mode 0600) unless a file is there already.
+
+    The content is written in full to a file of its own and then linked to ``path``,
+    which only the first of processes doing so at once succeeds in: all of them then
+    read that one file, and no reader ever sees an empty or half-written one.
+    """
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         # mkstemp creates the file with mode 0600, in the same folder so that it can be linked.
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w") as handle:
-                handle.write(_secrets.token_hex(SECRET_BYTES))
+                handle.write(content)
                 handle.flush()
                 os.fsync(handle.fileno())
-            # Fails if the file exists: another process published first, and its secret wins.
+            # Fails if the file exists: another process published first, and its file wins.
             with contextlib.suppress(FileExistsError):
                 os.link(temporary, path)
         finally:
             Path(temporary).unlink()
     except OSError as exc:
         raise ConfigurationError(
-            f"invalid setting MDR_DATA_DIR: cannot write {path} ({exc.strerror})"
+            f"invalid setting {setting}: cannot write {path} ({exc.strerror})"
         ) from None
 
 

@@ -126,21 +126,72 @@ def token_command(
 
 
 @audit_app.command("verify")
-def verify_command(as_json: JsonOption = False) -> None:
-    """Recompute the access log's keyed hash chains; exit 1 if any row was altered or
-    removed."""
-    from mdr.access.audit import verify_chain
+def verify_command(
+    checkpoints: Annotated[Path | None, typer.Option(
+        "--checkpoints", exists=True, file_okay=False, dir_okay=True,
+        help="Folder of signed checkpoints (`mdr audit checkpoint`): every chain they name "
+             "must still hold the rows they counted, up to their head, with its hash.")] = None,
+    public_key: Annotated[list[Path] | None, typer.Option(
+        "--public-key", exists=True, dir_okay=False,
+        help="Trust only checkpoints signed by the keys in this file (a key list such as "
+             "audit-signing.pub, or a PEM public key; repeatable). Default: the signing "
+             "key here and the keys it replaced.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Recompute the access log's keyed hash chains and check them against signed
+    checkpoints; exit 1 if any row or chain was altered, removed, truncated or re-hashed,
+    or a checkpoint does not verify."""
+    from mdr.access.checkpoints import trusted_keys, verify_access_log
     from mdr.access.secrets import access_log_chain_keys
 
-    keys = access_log_chain_keys(common.settings())
+    settings = common.settings()
+    keys = access_log_chain_keys(settings)
+    trusted = trusted_keys(settings.signing_key_file, public_key or ()) if checkpoints else None
     with _snapshot() as conn:
-        report = verify_chain(conn, keys)
+        report = verify_access_log(conn, keys, checkpoints, trusted)
     if as_json:
         common.print_json(report)
     else:
         _print_verification(report)
     if not report["ok"]:
         raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint_command(
+    out: Annotated[Path, typer.Option("--out", file_okay=False, help="Folder to write the "
+                                      "checkpoint into (made if missing); ship it off the "
+                                      "machine.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Write a signed checkpoint of every access-log chain head (chain, scheme, rows, last
+    row and its hash) into a folder, with the public keys that verify it."""
+    from mdr.access.checkpoints import write_checkpoint
+
+    settings = common.settings()
+    with _snapshot() as conn:
+        written = write_checkpoint(conn, out, settings.signing_key_file)
+    if as_json:
+        common.print_json(written)
+        return
+    common.console.print(f"Checkpoint of {written['chains']:,} chains ({written['rows']:,} "
+                         f"rows) written to {written['path']}, signed by key "
+                         f"{written['signing_key']}.", highlight=False, soft_wrap=True)
+
+
+@audit_app.command("rotate-signing-key")
+def rotate_signing_key_command() -> None:
+    """Replace the checkpoints' signing key. The new public key joins the list next to the
+    key (audit-signing.pub), which keeps the old one: earlier checkpoints stay verifiable;
+    give the new list to whoever verifies elsewhere."""
+    from mdr.access.checkpoints import fingerprint, public_keys_file, rotate_signing_key
+
+    settings = common.settings()
+    new = rotate_signing_key(settings.signing_key_file)
+    common.console.print(f"New signing key {fingerprint(new.public_key())} in "
+                         f"{settings.signing_key_file}; public keys in "
+                         f"{public_keys_file(settings.signing_key_file)}.", highlight=False,
+                         soft_wrap=True)
 
 
 @audit_app.command("chain-keys")
@@ -192,18 +243,26 @@ def _print_verification(report: dict[str, Any]) -> None:
     if report["ok"]:
         common.console.print(f"Access log intact: {chains} verified {kinds}.")
     else:
-        common.console.print(f"[red]Access log broken[/]: {report['problems_total']:,} "
-                             f"problems in {chains} {kinds}.")
+        total = report["problems_total"]
+        common.console.print(f"[red]Access log broken[/]: {total:,} "
+                             f"problem{'' if total == 1 else 's'} in {chains} {kinds}.")
         table = Table(title="Problems")
-        for column in ("chain", "row", "problem", "detail"):
-            table.add_column(column)
+        for column in ("chain", "row", "problem", "detail", "checkpoint"):
+            table.add_column(column, overflow="fold")
         for problem in report["problems"]:
             table.add_row(*(str(problem[k]) if problem[k] is not None else "-" for k in
-                            ("chain_id", "audit_id", "problem", "detail")))
+                            ("chain_id", "audit_id", "problem", "detail", "checkpoint")))
         common.console.print(table)
         more = report["problems_total"] - len(report["problems"])
         if more:
             common.console.print(f"... and {more:,} more in the chains listed.")
+    checked = report.get("checkpoints")
+    if checked:
+        newest = (f"; newest {checked['newest']}, written {checked['newest_written_at']}"
+                  if checked["newest"] else "")
+        common.console.print(f"Checkpoints: {checked['verified']:,} of {checked['files']:,} "
+                             f"in {checked['dir']} verified, naming {checked['chains']:,} "
+                             f"chains{newest}.", highlight=False, soft_wrap=True)
     if unkeyed:
         common.console.print(f"Unkeyed chains (plain SHA-256, from before keys): "
                              f"{', '.join(map(str, unkeyed[:20]))}"

@@ -28,10 +28,12 @@ from mdr.access.audit import (
     KEYED,
     UNKEYED,
     AuditWriter,
+    append_entries,
     chain_hash,
     chain_key_id,
     verify_chain,
 )
+from mdr.access.checkpoints import chain_heads
 from mdr.access.secrets import access_log_chain_key, chain_key
 from mdr.cli.main import app
 from mdr.db.engine import make_engine
@@ -298,3 +300,204 @@ def test_rotating_the_chain_key_and_replacing_the_secret_keep_old_chains_verifia
     get_settings.cache_clear()
     code, report = verify_cli(cli)
     assert code == 0 and report["ok"] and report["keyed"] == 2, report
+
+
+# -- signed checkpoints ------------------------------------------------------------------------
+
+def realistic_log(url: str, engine: Engine) -> None:
+    """Rows in two lane chains and a shared chain."""
+    write_lanes(url, 6)
+    with engine.begin() as conn:
+        append_entries(conn, [entry(f"staff-{n}", n) for n in range(4)], CHAIN_KEY)
+
+
+def checkpoint(cli: CliRunner, folder: Path) -> dict[str, Any]:
+    result = cli.invoke(app, ["audit", "checkpoint", "--out", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout))
+
+
+def last_rows(engine: Engine, chain_id: int, n: int) -> list[int]:
+    return [r["audit_id"] for r in chain_rows(engine, chain_id)[-n:]]
+
+
+def lane_chain(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT min(chain_id) FROM access_log_chain "
+                                     "WHERE kind = 'lane'")).scalar_one())
+
+
+def delete_last_rows(engine: Engine) -> tuple[int, int | None]:
+    chain_id = lane_chain(engine)
+    gone = last_rows(engine, chain_id, 2)
+    as_superuser(engine, "DELETE FROM access_log WHERE audit_id = ANY(:ids)", ids=gone)
+    return chain_id, gone[-1]
+
+
+def delete_a_chain(engine: Engine) -> tuple[int, int | None]:
+    chain_id = lane_chain(engine)
+    as_superuser(engine, "DELETE FROM access_log WHERE chain_id = :c",
+                 "DELETE FROM access_log_chain WHERE chain_id = :c", c=chain_id)
+    return chain_id, None
+
+
+def rehash_plain(engine: Engine) -> tuple[int, int | None]:
+    chain_id = lane_chain(engine)
+    forged = chain_rows(engine, chain_id)[1]["audit_id"]
+    rehash(engine, chain_id, forged, None, purpose="forged")
+    return chain_id, forged
+
+
+def rehash_wrong_key(engine: Engine) -> tuple[int, int | None]:
+    chain_id = lane_chain(engine)
+    forged = chain_rows(engine, chain_id)[1]["audit_id"]
+    rehash(engine, chain_id, forged, WRONG_KEY, purpose="forged")
+    return chain_id, forged
+
+
+def relabel_unkeyed_and_rehash(engine: Engine) -> tuple[int, int | None]:
+    """The one rewrite keyed chains alone do not catch: the chain is declared one from
+    before keys and re-hashed with plain SHA-256 from its first row."""
+    chain_id = lane_chain(engine)
+    as_superuser(engine, "UPDATE access_log_chain SET scheme = 'sha256', key_id = NULL "
+                 "WHERE chain_id = :c", c=chain_id)
+    rehash(engine, chain_id, chain_rows(engine, chain_id)[0]["audit_id"], None,
+           purpose="forged")
+    return chain_id, None
+
+
+def alter_a_row(engine: Engine) -> tuple[int, int | None]:
+    chain_id = lane_chain(engine)
+    altered = chain_rows(engine, chain_id)[2]["audit_id"]
+    as_superuser(engine, "UPDATE access_log SET agency_code = 'SOMEONE-ELSE' "
+                 "WHERE audit_id = :a", a=altered)
+    return chain_id, altered
+
+
+def truncate_the_log(engine: Engine) -> tuple[int, int | None]:
+    chain_id = lane_chain(engine)
+    last = last_rows(engine, chain_id, 1)[0]
+    as_superuser(engine, "TRUNCATE access_log")
+    return chain_id, last
+
+
+ATTACKS = {
+    # attack: (problem reported for the chain, whether keyed chains alone catch it)
+    delete_last_rows: ("truncated", False),
+    delete_a_chain: ("vanished", False),
+    rehash_plain: ("altered", True),
+    rehash_wrong_key: ("altered", True),
+    relabel_unkeyed_and_rehash: ("rehashed", False),
+    alter_a_row: ("altered", True),
+    truncate_the_log: ("truncated", True),  # the shared chain's recorded head shows it too
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.__name__)
+def test_a_superuser_rewrite_is_caught_by_verify_with_checkpoints(
+        attack: Any, cli: CliRunner, log_url: str, log_db: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "checkpoints"
+    realistic_log(log_url, log_db)
+    checkpoint(cli, folder)
+    write_lanes(log_url, 2)  # the log goes on after the checkpoint
+    assert verify_cli(cli, "--checkpoints", str(folder))[0] == 0
+    chain_id, audit_id = attack(log_db)
+    problem, caught_without_checkpoints = ATTACKS[attack]
+    code, report = verify_cli(cli, "--checkpoints", str(folder))
+    assert code == 1 and not report["ok"]
+    named = [p for p in report["problems"] if p["chain_id"] == chain_id]
+    assert problem in {p["problem"] for p in named}, report["problems"]
+    assert all(p["checkpoint"] in (None, *(f.name for f in folder.glob("checkpoint-*")))
+               for p in named)
+    if audit_id is not None:
+        assert audit_id in {p["audit_id"] for p in named}, named
+    # Keyed chains alone catch what alters or re-hashes rows; checkpoints the rest.
+    assert verify_cli(cli)[0] == (1 if caught_without_checkpoints else 0)
+    told = cli.invoke(app, ["audit", "verify", "--checkpoints", str(folder)])
+    assert told.exit_code == 1 and "Access log broken" in told.stdout
+    assert problem in told.stdout
+
+
+def test_a_clean_log_verifies_against_every_checkpoint(cli: CliRunner, log_url: str,
+                                                       log_db: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "checkpoints"
+    realistic_log(log_url, log_db)
+    first = checkpoint(cli, folder)
+    write_lanes(log_url, 4)
+    with log_db.begin() as conn:
+        append_entries(conn, [entry("staff-late", 9)], CHAIN_KEY)
+    second = checkpoint(cli, folder)
+    # The second counts on from the first's heads, and gets the full counts.
+    assert second["counted_from"] == Path(first["path"]).name and first["counted_from"] is None
+    with log_db.connect() as conn:
+        assert second["rows"] == conn.execute(text("SELECT count(*) FROM access_log")
+                                              ).scalar_one()
+        document = json.loads(Path(second["path"]).read_text())
+        assert document["chains"] == chain_heads(conn)  # the same as counting from scratch
+    assert {c["kind"] for c in document["chains"]} == {"lane", "shared"}
+    code, report = verify_cli(cli, "--checkpoints", str(folder))
+    assert code == 0 and report["problems"] == [], report["problems"]
+    assert report["checkpoints"]["verified"] == 2 and report["checkpoints"]["chains"] == len(
+        document["chains"])
+    told = cli.invoke(app, ["audit", "verify", "--checkpoints", str(folder)])
+    assert told.exit_code == 0 and "Access log intact" in told.stdout
+    assert "Checkpoints: 2 of 2" in told.stdout
+    key_file = tmp_path / "data" / "audit-signing.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert (folder / "audit-signing.pub").read_text() == (
+        tmp_path / "data" / "audit-signing.pub").read_text()
+
+
+def test_an_altered_or_foreign_checkpoint_is_reported(cli: CliRunner, log_url: str,
+                                                      log_db: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "checkpoints"
+    realistic_log(log_url, log_db)
+    written = Path(checkpoint(cli, folder)["path"])
+    # Someone lowers a count in the file to cover rows removed later: the signature fails.
+    document = json.loads(written.read_text())
+    document["chains"][0]["rows"] -= 1
+    written.write_text(json.dumps(document))
+    # And a checkpoint signed by a key of their own is not trusted.
+    from mdr.access.checkpoints import write_checkpoint
+
+    with log_db.connect() as conn:
+        forged = Path(write_checkpoint(conn, tmp_path / "elsewhere",
+                                       tmp_path / "theirs" / "audit-signing.key")["path"])
+    forged.rename(folder / forged.name)
+    (folder / "checkpoint-garbage.json").write_text("{not json")
+    code, report = verify_cli(cli, "--checkpoints", str(folder))
+    assert code == 1
+    assert sorted((p["checkpoint"], p["problem"]) for p in report["problems"]) == sorted([
+        (written.name, "bad_signature"), (forged.name, "untrusted_key"),
+        ("checkpoint-garbage.json", "unreadable")])
+    told = cli.invoke(app, ["audit", "verify", "--checkpoints", str(folder)])
+    assert told.exit_code == 1 and "bad_signature" in told.stdout
+
+
+def test_verifiers_elsewhere_pin_the_public_keys_and_rotation_keeps_old_ones(
+        cli: CliRunner, log_url: str, log_db: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "checkpoints"
+    realistic_log(log_url, log_db)
+    checkpoint(cli, folder)
+    rotated = cli.invoke(app, ["audit", "rotate-signing-key"])
+    assert rotated.exit_code == 0, rotated.output
+    write_lanes(log_url, 2)
+    checkpoint(cli, folder)
+    listed = (folder / "audit-signing.pub").read_text().splitlines()
+    assert len(listed) == 2  # the old key and the new
+    assert verify_cli(cli, "--checkpoints", str(folder))[0] == 0
+    pinned = tmp_path / "pinned.pub"
+    pinned.write_text(listed[1] + "\n")  # a verifier who only trusts the new key
+    code, report = verify_cli(cli, "--checkpoints", str(folder), "--public-key", str(pinned))
+    assert code == 1 and [p["problem"] for p in report["problems"]] == ["untrusted_key"]
+    pinned.write_text("\n".join(listed) + "\n")
+    assert verify_cli(cli, "--checkpoints", str(folder), "--public-key", str(pinned))[0] == 0
+
+
+def test_an_empty_checkpoint_folder_is_not_a_pass(cli: CliRunner, log_db: Engine,
+                                                  tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, report = verify_cli(cli, "--checkpoints", str(tmp_path / "empty"))
+    assert code == 1 and report["problems"][0]["problem"] == "no_checkpoints"
+    missing = cli.invoke(app, ["audit", "verify", "--checkpoints", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2
