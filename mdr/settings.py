@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         description="Ed25519 key that signs access-log checkpoints. Unset: generated once "
         "into MDR_DATA_DIR/audit-signing.key.",
     )
+    audit_checkpoint_dir: Path | None = Field(
+        default=None,
+        description="Folder the scheduler writes a signed access-log checkpoint into every "
+        "hour (ship it off the machine). Unset: no scheduled checkpoints.",
+    )
 
     @field_validator("sync_cron")
     @classmethod
@@ -121,7 +126,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("database_url", "secret_key", "audit_retired_chain_keys_file",
-                     "audit_signing_key_file", mode="before")
+                     "audit_signing_key_file", "audit_checkpoint_dir", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():

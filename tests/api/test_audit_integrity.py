@@ -501,3 +501,50 @@ def test_an_empty_checkpoint_folder_is_not_a_pass(cli: CliRunner, log_db: Engine
     assert code == 1 and report["problems"][0]["problem"] == "no_checkpoints"
     missing = cli.invoke(app, ["audit", "verify", "--checkpoints", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
+
+
+# -- the hourly job ----------------------------------------------------------------------------
+
+def test_the_scheduler_writes_a_checkpoint_every_hour(log_url: str, log_db: Engine,
+                                                      tmp_path: Path) -> None:
+    from mdr.access.checkpoints import trusted_keys, verify_access_log
+    from mdr.access.jobs import audit_jobs
+    from mdr.cli.jobs import scheduled_jobs
+    from mdr.scheduler import run_locked
+    from mdr.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", secret_key=SECRET,
+                        audit_checkpoint_dir=tmp_path / "checkpoints")
+    (job,) = audit_jobs(settings)
+    assert job.id in {j.id for j in scheduled_jobs(settings)}
+    assert str(job.trigger.fields[job.trigger.FIELD_NAMES.index("minute")]) == "5"
+    assert str(job.trigger.fields[job.trigger.FIELD_NAMES.index("hour")]) == "*"
+    realistic_log(log_url, log_db)
+    assert run_locked(log_db, job)
+    (written,) = (tmp_path / "checkpoints").glob("checkpoint-*.json")
+    with log_db.connect() as conn:
+        summary = conn.execute(text("SELECT status, summary FROM job_run WHERE job_id = "
+                                    "'audit-checkpoint' ORDER BY run_id DESC LIMIT 1")).one()
+        assert summary.status == "succeeded" and summary.summary["path"] == str(written)
+        assert summary.summary["rows"] == 16
+        report = verify_access_log(conn, CHAIN_KEY, tmp_path / "checkpoints",
+                                   trusted_keys(settings.signing_key_file))
+    assert report["ok"] and report["checkpoints"]["verified"] == 1, report["problems"]
+
+
+def test_without_a_checkpoint_folder_the_job_skips_and_says_so(
+        log_db: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from mdr.access.jobs import audit_jobs
+    from mdr.scheduler import run_locked
+    from mdr.settings import Settings
+
+    (job,) = audit_jobs(Settings(data_dir=tmp_path / "data", secret_key=SECRET))
+    with caplog.at_level("INFO", logger="mdr.access.jobs"):
+        assert run_locked(log_db, job)
+    assert "MDR_AUDIT_CHECKPOINT_DIR is not set" in caplog.text
+    with log_db.connect() as conn:
+        summary = conn.execute(text("SELECT summary FROM job_run WHERE job_id = "
+                                    "'audit-checkpoint' ORDER BY run_id DESC LIMIT 1")
+                               ).scalar_one()
+    assert summary["status"] == "skipped"
+    assert not (tmp_path / "data" / "audit-signing.key").exists()
