@@ -30,7 +30,7 @@ from api.routes import (
     subject,
 )
 from mdr.access.audit import AuditWriter
-from mdr.access.secrets import server_secret
+from mdr.access.secrets import access_log_chain_key, server_secret
 from mdr.db.engine import (
     Database,
     ReadSessions,
@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     breakers = {replica: connection_breaker(e) for replica, e in zip(
         replicas, replica_engines, strict=True)}
 
-    secret = server_secret(settings)
+    secret, chain_key = server_secret(settings), access_log_chain_key(settings)
 
     def read_target(url: str, replica: Replica | None) -> ReadTarget:
         """The pool and key reader of a database reads may go to. A replica's statements
@@ -100,7 +100,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lane_timeouts = {"timeout": CONNECT_TIMEOUT_SECONDS, **timeouts}
         reader = KeyReader(partial(connect_or_lost, url, server_settings=SERVER_SETTINGS,
                                    **lane_timeouts),
-                           settings.lookup_readers, logs_access=replica is None)
+                           settings.lookup_readers, logs_access=replica is None,
+                           chain_key=chain_key)
         return ReadTarget(describe_url(url), make_pool, reader, replica)
 
     @asynccontextmanager
@@ -119,7 +120,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         audit = AuditWriter(partial(connect_or_lost, database.url,
                                     timeout=CONNECT_TIMEOUT_SECONDS,
                                     server_settings={"application_name": "mdr-api-audit"}),
-                            settings.audit_writers)
+                            settings.audit_writers, chain_key=chain_key)
         audit.start()
         app.state.audit = audit
         app.state.records = RecordService(
@@ -156,7 +157,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.replicas = replicas
     app.state.read_sessions = ReadSessions(read_engine, list(zip(replicas, replica_engines,
                                                             strict=True)))
-    app.state.secret = secret
+    # The chain key also serves access-log rows written outside the lanes (append_entries).
+    app.state.secret, app.state.chain_key = secret, chain_key
     install_problem_handlers(app)
     install_console(app)  # after the problem handlers: console errors render as HTML pages
     app.fast_lookup = fast_lookup

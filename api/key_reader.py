@@ -14,7 +14,7 @@ that reads of keys that exist cost one statement.
 When a request's access-log rows are known before the read (the record's data
 subjects follow from its key: residents, and datasets naming no person), they ride
 in the read itself: the lane's statement reads the keys and inserts those rows, in
-one round trip and one commit, chained on the lane's own hash chain
+one round trip and one commit, chained on the lane's own keyed hash chain
 (:class:`~mdr.access.audit.Chain`). The insert is kept only if every key was found;
 otherwise the lane logs the rows of the keys it found in a second statement, so the
 chain holds exactly the records served. Reading and logging apart cost a statement,
@@ -34,7 +34,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -79,20 +79,23 @@ class _Request(NamedTuple):
 @dataclass
 class _Lane:
     connection: HeldConnection
-    chain: Chain = field(default_factory=Chain)
+    chain: Chain | None
 
 
 class KeyReader:
     """Reads ``SELECT ... WHERE key = ANY($1)`` for many requests at once, in ``lanes``
     parallel statements at most, each lane on a connection from ``connect`` (which
     should set :data:`SERVER_SETTINGS`). With ``logs_access`` (a connection to the
-    primary), reads may carry their access-log rows."""
+    primary), reads may carry their access-log rows, chained under ``chain_key``."""
 
     def __init__(self, connect: Callable[[], Awaitable[Any]], lanes: int = 2, *,
-                 logs_access: bool = False) -> None:
+                 logs_access: bool = False, chain_key: bytes | None = None) -> None:
+        if logs_access and chain_key is None:
+            raise ValueError("a reader that writes the access log needs the chain key")
         self.logs_access = logs_access
-        self._lanes = Lanes([_Lane(HeldConnection(connect)) for _ in range(max(1, lanes))],
-                            self._dispatch)
+        self._lanes = Lanes([_Lane(HeldConnection(connect),
+                                   None if chain_key is None else Chain(chain_key))
+                             for _ in range(max(1, lanes))], self._dispatch)
         self._pending: dict[tuple[Statement, bool], list[_Request]] = {}
         self.statements = 0
         self.rows_logged = 0
@@ -145,6 +148,7 @@ class KeyReader:
             try:
                 connection = await lane.connection.get()
                 if logged:
+                    assert lane.chain is not None  # logs_access: every lane has a chain
                     found = await self._read_logged(connection, lane.chain, statement, keys,
                                                     [e for r in waiting for e in r.entries or ()])
                 else:
@@ -155,7 +159,8 @@ class KeyReader:
                 for request in waiting:
                     if not request.future.done():
                         request.future.set_exception(failure)
-                lane.chain.break_off()  # a commit may or may not have happened
+                if lane.chain is not None:
+                    lane.chain.break_off()  # a commit may or may not have happened
                 lane.connection.discard()
                 continue
             self.statements += 1

@@ -274,9 +274,10 @@ def main() -> None:
         audited, chains = cur.fetchone()  # type: ignore[misc]
     conn.close()
     from mdr.access.audit import verify_chain
+    from mdr.access.secrets import chain_key
 
     with engine.connect() as sa_conn:
-        chain_report = verify_chain(sa_conn)
+        chain_report = verify_chain(sa_conn, chain_key(env["MDR_SECRET_KEY"].encode()))
     print(f"access log chains: {chains} written in this run; verify: {chain_report}")
     # wrk counts only the responses it read: a request in flight when a run stops is
     # served and audited but not counted, at most one per connection per run.

@@ -91,6 +91,28 @@ class Settings(BaseSettings):
                              "throughput); `mdr serve --access-log` sets it.")
     demo_scale: int = Field(default=10_000, ge=0, le=1_000_000,
                             description="Residents in the demo data `mdr up` loads (0: none).")
+    audit_chain_key_version: int = Field(
+        default=1, ge=1, le=1000,
+        description="Version of the access-log chain key derived from the server secret: "
+        "raise it to rotate the key (new chains use the new key; verify derives every "
+        "earlier version).",
+    )
+    audit_retired_chain_keys_file: Path | None = Field(
+        default=None,
+        description="File of retired access-log chain keys (`mdr audit chain-keys --out`), "
+        "read by `mdr audit verify` only: keeps chains written under an earlier server "
+        "secret verifiable.",
+    )
+    audit_signing_key_file: Path | None = Field(
+        default=None,
+        description="Ed25519 key that signs access-log checkpoints. Unset: generated once "
+        "into MDR_DATA_DIR/audit-signing.key.",
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        default=None,
+        description="Folder the scheduler writes a signed access-log checkpoint into every "
+        "hour (ship it off the machine). Unset: no scheduled checkpoints.",
+    )
 
     @field_validator("sync_cron")
     @classmethod
@@ -103,7 +125,8 @@ class Settings(BaseSettings):
             raise ValueError(f"not a crontab expression ({exc})") from None
         return value
 
-    @field_validator("database_url", "secret_key", mode="before")
+    @field_validator("database_url", "secret_key", "audit_retired_chain_keys_file",
+                     "audit_signing_key_file", "audit_checkpoint_dir", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -156,6 +179,11 @@ class Settings(BaseSettings):
     @property
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
+
+    @property
+    def signing_key_file(self) -> Path:
+        """The access-log checkpoints' signing key (MDR_AUDIT_SIGNING_KEY_FILE)."""
+        return self.audit_signing_key_file or self.data_dir / "audit-signing.key"
 
 
 def _check_postgres_url(url: str) -> None:

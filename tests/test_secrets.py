@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import multiprocessing
 import stat
 from multiprocessing.queues import Queue
@@ -10,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from mdr.access.secrets import SECRET_BYTES, _from_file, server_secret
+from mdr.access.secrets import (
+    SECRET_BYTES,
+    _from_file,
+    access_log_chain_key,
+    access_log_chain_keys,
+    chain_key,
+    identifier_hmac,
+    server_secret,
+)
 from mdr.errors import ConfigurationError
 from mdr.settings import Settings
 
@@ -83,3 +93,40 @@ def test_a_data_dir_that_is_a_file_names_the_setting(tmp_path: Path) -> None:
         server_secret(Settings(data_dir=not_a_folder))
     assert caught.value.detail == (f"invalid setting MDR_DATA_DIR: cannot write to "
                                    f"{not_a_folder} (it is a file, not a folder)")
+
+
+def test_chain_keys_are_derived_per_version_and_tell_nothing_of_the_secret() -> None:
+    secret = b"s" * 40
+    first, second = chain_key(secret), chain_key(secret, 2)
+    assert first == hmac.new(secret, b"\xffmdr access log chain", hashlib.sha256).digest()
+    assert second == hmac.new(secret, b"\xffmdr access log chain v2", hashlib.sha256).digest()
+    assert len({first, second, chain_key(b"t" * 40), secret}) == 4
+    # No HMAC of text under the secret (identifiers the log keeps) can be a chain key.
+    for text in ("mdr access log chain", "\xffmdr access log chain", "ÿmdr access log chain"):
+        assert bytes.fromhex(identifier_hmac(secret, text)) != first
+    with pytest.raises(ValueError, match="start at 1"):
+        chain_key(secret, 0)
+
+
+def test_verification_accepts_every_version_and_the_retired_keys(tmp_path: Path) -> None:
+    retired = tmp_path / "retired-chain-keys"
+    old = chain_key(b"o" * 40)
+    retired.write_text(f"# keys of the secret before 2026-12\n{old.hex()}  # key id x\n\n")
+    settings = Settings(data_dir=tmp_path, secret_key="s" * 40, audit_chain_key_version=3,
+                        audit_retired_chain_keys_file=retired)
+    assert access_log_chain_key(settings) == chain_key(b"s" * 40, 3)
+    assert access_log_chain_keys(settings) == [
+        chain_key(b"s" * 40, 3), chain_key(b"s" * 40, 2), chain_key(b"s" * 40, 1), old]
+
+
+@pytest.mark.parametrize("line", ["not hex", "ab" * 31 + "zz", "ab" * 8, "ab" * 65])
+def test_a_malformed_retired_key_names_the_setting_and_line(tmp_path: Path, line: str) -> None:
+    retired = tmp_path / "retired-chain-keys"
+    retired.write_text(f"{'cd' * 32}\n{line}\n")
+    settings = Settings(data_dir=tmp_path, secret_key="s" * 40,
+                        audit_retired_chain_keys_file=retired)
+    with pytest.raises(ConfigurationError) as caught:
+        access_log_chain_keys(settings)
+    assert caught.value.detail.startswith(
+        "invalid setting MDR_AUDIT_RETIRED_CHAIN_KEYS_FILE: line 2 of")
+    assert "is not a key of 64 to 128 hex digits" in caught.value.detail

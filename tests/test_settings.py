@@ -42,6 +42,25 @@ def test_blank_secret_key_means_generated(monkeypatch: pytest.MonkeyPatch) -> No
     assert load_settings().secret_key is None
 
 
+def test_access_log_key_and_checkpoint_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MDR_DATA_DIR", "/srv/mdr")
+    for name in ("MDR_AUDIT_CHECKPOINT_DIR", "MDR_AUDIT_SIGNING_KEY_FILE",
+                 "MDR_AUDIT_RETIRED_CHAIN_KEYS_FILE"):
+        monkeypatch.setenv(name, " ")  # blank: unset
+    settings = load_settings()
+    assert settings.audit_checkpoint_dir is None and settings.audit_retired_chain_keys_file is None
+    assert settings.signing_key_file == Path("/srv/mdr/audit-signing.key")
+    assert settings.audit_chain_key_version == 1
+    monkeypatch.setenv("MDR_AUDIT_CHECKPOINT_DIR", "/mnt/offsite/checkpoints")
+    monkeypatch.setenv("MDR_AUDIT_SIGNING_KEY_FILE", "/etc/mdr/signing.pem")
+    settings = load_settings()
+    assert settings.audit_checkpoint_dir == Path("/mnt/offsite/checkpoints")
+    assert settings.signing_key_file == Path("/etc/mdr/signing.pem")
+    monkeypatch.setenv("MDR_AUDIT_CHAIN_KEY_VERSION", "0")
+    with pytest.raises(ConfigurationError, match="MDR_AUDIT_CHAIN_KEY_VERSION"):
+        load_settings()
+
+
 def test_short_secret_key_is_refused_without_repeating_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -30,7 +30,7 @@ from sqlalchemy import Connection, text
 
 from mdr.access.audit import AuditEntry, append_entries
 from mdr.access.keys import STAFF_PURPOSES, Grant, Principal
-from mdr.access.secrets import IdentifierHasher
+from mdr.access.secrets import IdentifierHasher, chain_key
 from mdr.errors import FieldNotGranted, InvalidInput, NoGrant, PurposeNotGranted, shown
 
 #: The agency staff reads are logged under: the Ministry that keeps the repository.
@@ -194,7 +194,7 @@ def disclose(conn: Connection, principal: Principal, auth: Authorized[Any],
     if rows:
         append_entries(conn, entries(principal, auth, rows,
                                      hash_identifier=IdentifierHasher(secret),
-                                     request_id=request_id, route=route), secret)
+                                     request_id=request_id, route=route), chain_key(secret))
     return len(rows)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -53,8 +54,9 @@ access_grant = Table(
 )
 
 # Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE). Each row carries
-# the SHA-256 of its content chained to the previous row's hash in its writer's
-# chain, so removing or altering a row breaks the chain (`mdr audit verify`).
+# a MAC of its content chained to the previous row's hash in its writer's chain,
+# keyed by a secret outside the database, so removing or altering a row breaks the
+# chain (`mdr audit verify`), even for a superuser who lifts the trigger.
 access_log = Table(
     "access_log",
     metadata,
@@ -77,6 +79,7 @@ access_log = Table(
            comment="the writer's chain (0: rows from before per-writer chains)"),
     Index("ix_access_log_subject_hashes", "subject_hashes", postgresql_using="gin"),
     Index("ix_access_log_record", "dataset", "record_key_hash"),
+    Index("ix_access_log_chain_id_audit_id", "chain_id", "audit_id"),  # checkpoints count
 )
 
 access_log_chain = Table(
@@ -86,5 +89,19 @@ access_log_chain = Table(
     Column("opened_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("host", Text, nullable=False),
     Column("pid", Integer, nullable=False),
+    # The default describes writers from before keys, still running while a rolling
+    # upgrade migrates: they open chains without naming a scheme.
+    Column("scheme", Text, nullable=False, server_default="sha256",
+           comment="how its rows are hashed: sha256 (unkeyed, from before keys) or "
+                   "blake2b-keyed"),
+    Column("key_id", Text, nullable=True,
+           comment="the public name of the chain key of a keyed chain (never the key)"),
+    Column("kind", Text, nullable=False, server_default="lane",
+           comment="lane: one API writer's own; shared: taken under a row lock by "
+                   "transactions that log disclosures outside the read API"),
+    Column("shared_head", Text, nullable=True,
+           comment="a shared chain's last row hash, read and moved under its row lock"),
+    CheckConstraint("scheme IN ('sha256', 'blake2b-keyed')", name="scheme"),
+    CheckConstraint("kind IN ('lane', 'shared')", name="kind"),
     comment="One row per access-log writer; its rows in access_log share its chain_id",
 )

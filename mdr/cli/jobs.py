@@ -13,6 +13,7 @@ from typing import Any
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session
 
+from mdr.access.jobs import audit_jobs
 from mdr.quality.jobs import quality_jobs, run_checks_for_dataset
 from mdr.scheduler import JobSpec, heartbeat
 from mdr.settings import Settings
@@ -32,6 +33,7 @@ def scheduled_jobs(settings: Settings) -> list[JobSpec]:
     return [
         *(dataclasses.replace(job, func=sync_then_check) for job in sync_jobs(settings)),
         *quality_jobs(settings),
+        *audit_jobs(settings),
         JobSpec(
             id="heartbeat",
             func=heartbeat,

@@ -13,12 +13,15 @@ from sqlalchemy import Engine, text
 from api.app import create_app
 from entities.catalogue import recount
 from mdr.access.keys import create_key
+from mdr.access.secrets import chain_key
 from mdr.db.engine import Database, session_factory, unit_of_work
 from mdr.settings import Settings
 from tests.factories import persist
 from tests.helpers import empty_master, migrated_engine
 
 SECRET = "test-secret-key-of-at-least-32-chars"
+#: The access-log chain key of apps on SECRET: every chain in the API database is under it.
+CHAIN_KEY = chain_key(SECRET.encode())
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 
 from api.problems import DATABASE_LOST
 from mdr.access.audit import AuditEntry, AuditWriter, verify_chain
+from tests.api.conftest import CHAIN_KEY
 
 
 def entry(request_id: str, n: int = 0) -> AuditEntry:
@@ -24,7 +25,8 @@ def entry(request_id: str, n: int = 0) -> AuditEntry:
 
 async def _with_writer(url: str, lanes: int, work: Any, name: str = "mdr-test") -> AuditWriter:
     writer = AuditWriter(partial(asyncpg.connect, url,
-                                 server_settings={"application_name": name}), lanes)
+                                 server_settings={"application_name": name}), lanes,
+                         chain_key=CHAIN_KEY)
     writer.start()
     try:
         await work(writer)
@@ -60,7 +62,7 @@ def test_concurrent_requests_share_commits_across_parallel_chains(api_url: str,
     with api_db.connect() as conn:
         opened = conn.execute(text("SELECT count(*) FROM access_log_chain WHERE chain_id = "
                                    "ANY(:c)"), {"c": list(chains)}).scalar_one()
-        report = verify_chain(conn)
+        report = verify_chain(conn, CHAIN_KEY)
     assert opened == len(chains)
     assert report["ok"] and report["chains"] >= len(chains)
 
@@ -81,7 +83,7 @@ def test_a_failed_commit_refuses_its_requests_and_the_writer_goes_on_in_a_new_ch
     assert rows[0]["chain_id"] != rows[1]["chain_id"]
     assert rows[1]["prev_hash"] == "0" * 64
     with api_db.connect() as conn:
-        assert verify_chain(conn)["ok"]
+        assert verify_chain(conn, CHAIN_KEY)["ok"]
 
 
 async def terminate_backends(url: str, application_name: str) -> None:
@@ -113,4 +115,4 @@ def test_a_lost_connection_is_replaced_and_the_chains_stay_whole(
     expected = ["before", "after"] if refused else ["before", "lost", "after"]
     assert [r["request_id"] for r in rows] == [f"{prefix}-{x}" for x in expected]
     with api_db.connect() as conn:
-        assert verify_chain(conn)["ok"]
+        assert verify_chain(conn, CHAIN_KEY)["ok"]

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from mdr.access.audit import verify_chain
 from mdr.access.subjects import issue_token
 from sync.service import apply_snapshot
-from tests.api.conftest import SECRET, audit_rows, new_key, store
+from tests.api.conftest import CHAIN_KEY, SECRET, audit_rows, new_key, store
 from tests.factories import make
 from tests.sync.conftest import frame_of
 
@@ -167,7 +167,7 @@ def test_access_log_is_append_only_and_chained(api, api_db) -> None:
         with api_db.connect() as conn, pytest.raises(Exception, match="append-only"):
             conn.execute(text(statement), {"k": key_id})
     with api_db.connect() as conn:
-        assert verify_chain(conn)["ok"] is True
+        assert verify_chain(conn, CHAIN_KEY)["ok"] is True
 
 
 @pytest.mark.parametrize("tampering, reason", [
@@ -179,7 +179,7 @@ def test_access_log_is_append_only_and_chained(api, api_db) -> None:
 ])
 def test_tampering_is_detected(scratch_database, tampering: str, reason: str) -> None:
     """On a database of its own: the trigger is lifted to simulate a tampering superuser."""
-    from mdr.access.audit import GENESIS, chain_hash
+    from mdr.access.audit import GENESIS, chain_hash, chain_key_id
     from mdr.db.engine import make_engine
     from mdr.db.migrate import upgrade
 
@@ -191,14 +191,19 @@ def test_tampering_is_detected(scratch_database, tampering: str, reason: str) ->
         conn.execute(text("ALTER TABLE access_log DISABLE TRIGGER access_log_no_truncate"))
         conn.execute(text("TRUNCATE access_log"))
         conn.execute(text("ALTER TABLE access_log ENABLE TRIGGER access_log_no_truncate"))
-        heads = {0: GENESIS, 7: GENESIS}  # the chain from before writer chains, and a writer's
+        # The chain from before writer chains (unkeyed), a keyed writer's, and an empty one.
+        conn.execute(text(
+            "INSERT INTO access_log_chain (chain_id, host, pid, scheme, key_id) VALUES "
+            "(0, 'h', 0, 'sha256', NULL), (7, 'h', 1, 'blake2b-keyed', :k), "
+            "(8, 'h', 2, 'blake2b-keyed', :k)"), {"k": chain_key_id(CHAIN_KEY)})
+        heads = {0: GENESIS, 7: GENESIS}
         for n in range(3):
             for chain in heads:
                 row = {"accessed_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
                        "agency_code": "A", "key_id": "k", "dataset": "resident",
                        "record_key": str(n), "record_key_hash": "h", "subject_hashes": [],
                        "fields": ["name"], "purpose": "p", "request_id": "r", "route": "/"}
-                row_hash = chain_hash(heads[chain], row, chain)
+                row_hash = chain_hash(heads[chain], row, chain, CHAIN_KEY if chain else None)
                 conn.execute(text(
                     "INSERT INTO access_log (chain_id, accessed_at, agency_code, key_id, "
                     "dataset, record_key, record_key_hash, subject_hashes, fields, purpose, "
@@ -209,14 +214,15 @@ def test_tampering_is_detected(scratch_database, tampering: str, reason: str) ->
                                     "row_hash": row_hash})
                 heads[chain] = row_hash
     with engine.connect() as conn:
-        intact = verify_chain(conn)
-    assert intact["ok"] and intact["rows_checked"] == 6 and intact["chains"] == 2
+        intact = verify_chain(conn, CHAIN_KEY)
+    assert intact["ok"] and intact["rows_checked"] == 6 and intact["chains"] == 3
+    assert intact["unkeyed"] == [0] and intact["keyed"] == 2
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE access_log DISABLE TRIGGER access_log_append_only"))
         conn.execute(text(tampering))
         conn.execute(text("ALTER TABLE access_log ENABLE TRIGGER access_log_append_only"))
     with engine.connect() as conn:
-        report = verify_chain(conn)
+        report = verify_chain(conn, CHAIN_KEY)
     assert report["ok"] is False and reason in report["reason"]
     engine.dispose()
 

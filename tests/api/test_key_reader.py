@@ -22,7 +22,7 @@ from entities.registry import get_dataset
 from mdr.access.audit import AuditEntry, verify_chain
 from mdr.db.engine import Database
 from mdr.db.held_connection import ConnectionLost
-from tests.api.conftest import api_settings, audit_rows, new_key, store
+from tests.api.conftest import CHAIN_KEY, api_settings, audit_rows, new_key, store
 from tests.api.test_audit_writer import entry, rows_of, terminate_backends
 from tests.factories import make
 
@@ -34,7 +34,8 @@ LOOKUP = "/v1/datasets/{}/records:lookup"
 async def _with_reader(url: str, lanes: int, work: Any, name: str = "mdr-test-lookup", *,
                        logs_access: bool = False) -> KeyReader:
     reader = KeyReader(partial(asyncpg.connect, url, server_settings={
-        **SERVER_SETTINGS, "application_name": name}), lanes, logs_access=logs_access)
+        **SERVER_SETTINGS, "application_name": name}), lanes, logs_access=logs_access,
+        chain_key=CHAIN_KEY if logs_access else None)
     try:
         await work(reader)
     finally:
@@ -188,7 +189,7 @@ def _assert_one_chain(engine: Engine, rows: list[dict[str, Any]]) -> None:
     assert len({r["chain_id"] for r in rows}) == 1
     assert [r["prev_hash"] for r in rows[1:]] == [r["row_hash"] for r in rows[:-1]]
     with engine.connect() as conn:
-        assert verify_chain(conn)["ok"]
+        assert verify_chain(conn, CHAIN_KEY)["ok"]
 
 
 def test_reads_of_found_keys_commit_their_access_log_rows_in_the_same_statement(
@@ -252,7 +253,7 @@ def test_a_failed_logged_read_refuses_its_requests_and_the_lane_goes_on_in_a_new
     assert [r["request_id"] for r in rows] == [f"{prefix}-before", f"{prefix}-after"]
     assert rows[0]["chain_id"] != rows[1]["chain_id"] and rows[1]["prev_hash"] == "0" * 64
     with api_db.connect() as conn:
-        assert verify_chain(conn)["ok"]
+        assert verify_chain(conn, CHAIN_KEY)["ok"]
 
 
 def test_a_reader_on_a_replica_does_not_write_the_access_log(api_url: str) -> None:
