@@ -30,7 +30,7 @@ from api.routes import (
     subject,
 )
 from mdr.access.audit import AuditWriter
-from mdr.access.secrets import access_log_chain_key, server_secret
+from mdr.access.secrets import LogKeys, access_log_chain_key, server_secret
 from mdr.db.engine import (
     Database,
     ReadSessions,
@@ -158,7 +158,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.read_sessions = ReadSessions(read_engine, list(zip(replicas, replica_engines,
                                                             strict=True)))
     # The chain key also serves access-log rows written outside the lanes (append_entries).
-    app.state.secret, app.state.chain_key = secret, chain_key
+    app.state.secret, app.state.chain_key, app.state.log_keys = (
+        secret, chain_key, LogKeys(secret, chain_key))
     install_problem_handlers(app)
     install_console(app)  # after the problem handlers: console errors render as HTML pages
     app.fast_lookup = fast_lookup

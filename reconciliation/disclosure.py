@@ -33,6 +33,7 @@ from entities.registry import get_dataset
 from entities.spec import DatasetSpec
 from mdr.access import gate
 from mdr.access.keys import Principal
+from mdr.access.secrets import LogKeys
 from mdr.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 RESULT_COLUMNS: Final = ("agency_row", "master_key", "outcome", "score", "differing_fields")
@@ -62,7 +63,7 @@ def may_read(principal: Principal, agency: str) -> None:
 
 
 def results(conn: Connection, run_id: int, principal: Principal, purpose: str | None, *,
-            master_only: bool = False, secret: bytes, request_id: str = "",
+            master_only: bool = False, keys: LogKeys, request_id: str = "",
             route: str = ROUTE) -> Disclosed:
     """A finished run's results CSV (or its master-only listing) as ``principal`` may see
     it, with every master record it reveals logged in ``conn``'s transaction."""
@@ -77,7 +78,7 @@ def results(conn: Connection, run_id: int, principal: Principal, purpose: str | 
     spec = get_dataset(run["dataset"])
     auth = gate.authorize(principal, spec, gate.purpose_of(principal, purpose), None)
     compared = [f for f in (run["stats"] or {}).get("compared_fields", []) if f in auth.granted]
-    salt = _reference_salt(secret, run_id)
+    salt = _reference_salt(keys.secret, run_id)
     if master_only:
         if run["scope"] is None and not gate.is_staff(principal):
             raise ScopeRequired(
@@ -93,21 +94,21 @@ def results(conn: Connection, run_id: int, principal: Principal, purpose: str | 
     revealed = _revealed(conn, spec, run_id, master_only)
     logged = gate.disclose(
         conn, principal, gate.Authorized(spec, logged_fields, auth.granted, auth.purpose),
-        revealed, secret=secret, request_id=request_id or f"run-{run_id}", route=route)
+        revealed, keys=keys, request_id=request_id or f"run-{run_id}", route=route)
     out = io.BytesIO()
     frame.write_csv(out, null_value="")
     return Disclosed(out.getvalue(), logged)
 
 
 def write_files(engine: Engine, run_id: int, principal: Principal, out: Path, *,
-                secret: bytes) -> tuple[Path, Path]:
+                keys: LogKeys) -> tuple[Path, Path]:
     """The results CSV and its master-only companion (``RESULTS.master_only.csv``) of a
     stored run, as ``principal`` may see them (the CLI's ``--out``); the files are
     written once their access-log rows are committed."""
     companion = master_only_path(out)
     with engine.begin() as conn:
-        outcomes = results(conn, run_id, principal, None, secret=secret, route="mdr reconcile")
-        only = results(conn, run_id, principal, None, master_only=True, secret=secret,
+        outcomes = results(conn, run_id, principal, None, keys=keys, route="mdr reconcile")
+        only = results(conn, run_id, principal, None, master_only=True, keys=keys,
                        route="mdr reconcile")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -54,6 +54,7 @@ from entities.registry import get_dataset
 from entities.spec import DatasetSpec
 from mdr.access import gate
 from mdr.access.keys import Principal
+from mdr.access.secrets import LogKeys
 from mdr.errors import Conflict, Forbidden, InvalidInput, NotFound
 from reconciliation.models import ACTIONS, ITEM_KINDS
 
@@ -275,7 +276,7 @@ def _summary(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def item_detail(conn: Connection, item_id: int, viewer: Principal, *, secret: bytes,
+def item_detail(conn: Connection, item_id: int, viewer: Principal, *, keys: LogKeys,
                 request_id: str = "", route: str = "steward item") -> dict[str, Any]:
     """One item with master and agency values side by side, evidence and history, as a
     steward must see them to judge: unmasked, and the master record logged as read by
@@ -370,7 +371,7 @@ def item_detail(conn: Connection, item_id: int, viewer: Principal, *, secret: by
                       if (master and master.get(f.name) is not None) or f.name in by_field
                       or f.name == spec.key)
         gate.disclose(conn, viewer, gate.authorize(viewer, spec, _purpose(viewer), shown),
-                      [master or {spec.key: item["master_key"]}], secret=secret,
+                      [master or {spec.key: item["master_key"]}], keys=keys,
                       request_id=request_id or f"item-{item_id}", route=route)
     detail = _summary(item | {"now": conn.execute(text("SELECT now()")).scalar_one()})
     detail["master_key"] = item["master_key"]  # the one record the steward works on

@@ -191,7 +191,7 @@ def record_page(
     request: Request, dataset: str, version_id: int, session: SessionDep, user: Anyone
 ) -> Response:
     spec = get_dataset(dataset)
-    record = views.record(session, spec, version_id, user, request.app.state.secret)
+    record = views.record(session, spec, version_id, user, request.app.state.log_keys)
     return render(request, "record.html", user, spec=spec, record=record)
 
 
@@ -300,11 +300,11 @@ def _item_page(
     status: int = 200,
 ) -> Response:
     detail = inbox.item_detail(session.connection(), item_id, views.viewer(user),
-                               secret=request.app.state.secret, route="console item")
+                               keys=request.app.state.log_keys, route="console item")
     spec = get_dataset(detail["dataset"])
     version_id = views.master_version(session, spec.name, item_id)
     # The item has logged its master record as read: the same record, shown beside it.
-    master = (views.record(session, spec, version_id, user, request.app.state.secret,
+    master = (views.record(session, spec, version_id, user, request.app.state.log_keys,
                            logged=True) if version_id is not None else None)
     return render(
         request, "item.html", user, status_code=status, item=detail, actions=ACTIONS,

@@ -25,7 +25,7 @@ from entities.registry import DATASETS, get_dataset
 from entities.spec import DatasetSpec, FieldType, SearchKind
 from mdr.access import gate
 from mdr.access.keys import Principal
-from mdr.access.secrets import identifier_hmac
+from mdr.access.secrets import LogKeys, identifier_hmac
 from mdr.errors import InvalidInput, RecordNotFound
 from mdr.quality import charts
 from mdr.quality import scorecards as quality
@@ -149,7 +149,7 @@ def search_records(
 
 
 def record(
-    session: Session, spec: DatasetSpec, version_id: int, user: StaffUser, secret: bytes,
+    session: Session, spec: DatasetSpec, version_id: int, user: StaffUser, keys: LogKeys,
     *, request_id: str = "", route: str = "console record", logged: bool = False,
 ) -> dict[str, Any]:
     """A record by any of its versions: current values, provenance, history, flags, access.
@@ -194,7 +194,7 @@ def record(
     if not logged:
         gate.disclose(session.connection(), who,
                       gate.authorize(who, spec, gate.staff_purpose(user.role), None),
-                      [dict(current or history[-1])], secret=secret,
+                      [dict(current or history[-1])], keys=keys,
                       request_id=request_id or f"console-{version_id}", route=route)
     access: list[dict[str, Any]] | None = None
     if sees_access_log(user):
@@ -204,7 +204,7 @@ def record(
                 " FROM access_log WHERE dataset = :d AND record_key_hash = :h"
                 " ORDER BY audit_id DESC LIMIT :n"
             ),
-            {"d": spec.name, "h": identifier_hmac(secret, str(key)), "n": ACCESS_ROWS},
+            {"d": spec.name, "h": identifier_hmac(keys.secret, str(key)), "n": ACCESS_ROWS},
         ).mappings()]
     changed: list[set[str]] = []
     previous: Any = None

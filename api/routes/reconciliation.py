@@ -221,7 +221,7 @@ def run_results(
         principal = as_staff(principal, STEWARD)
     disclosed = disclosure.results(
         session.connection(), run_id, principal, ctx.purpose, master_only=part == "master_only",
-        secret=request.app.state.secret, request_id=ctx.request_id, route=ctx.route)
+        keys=request.app.state.log_keys, request_id=ctx.request_id, route=ctx.route)
     return Response(disclosed.body, media_type="text/csv; charset=utf-8")
 
 
@@ -305,7 +305,7 @@ def get_item(
     session: Session = WRITE_SESSION,
 ) -> dict[str, Any]:
     return inbox.item_detail(session.connection(), item_id, as_staff(ctx.principal, STEWARD),
-                             secret=request.app.state.secret, request_id=ctx.request_id,
+                             keys=request.app.state.log_keys, request_id=ctx.request_id,
                              route=ctx.route)
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import Connection, text
 
 from mdr.access.audit import AuditEntry, append_entries
 from mdr.access.keys import STAFF_PURPOSES, Grant, Principal
-from mdr.access.secrets import IdentifierHasher, chain_key
+from mdr.access.secrets import IdentifierHasher, LogKeys
 from mdr.errors import FieldNotGranted, InvalidInput, NoGrant, PurposeNotGranted, shown
 
 #: The agency staff reads are logged under: the Ministry that keeps the repository.
@@ -187,14 +187,14 @@ def entries(principal: Principal, auth: Authorized[Any], rows: Iterable[Mapping[
 
 
 def disclose(conn: Connection, principal: Principal, auth: Authorized[Any],
-             rows: Sequence[Mapping[str, Any]], *, secret: bytes, request_id: str,
+             rows: Sequence[Mapping[str, Any]], *, keys: LogKeys, request_id: str,
              route: str) -> int:
     """Log the records in ``rows`` as disclosed to ``principal`` inside the caller's
     transaction, which must commit before the answer is sent; return how many."""
     if rows:
         append_entries(conn, entries(principal, auth, rows,
-                                     hash_identifier=IdentifierHasher(secret),
-                                     request_id=request_id, route=route), chain_key(secret))
+                                     hash_identifier=IdentifierHasher(keys.secret),
+                                     request_id=request_id, route=route), keys.chain)
     return len(rows)
 
 

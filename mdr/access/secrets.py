@@ -17,6 +17,7 @@ import hmac
 import os
 import secrets as _secrets
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -128,6 +129,19 @@ def chain_key(secret: bytes, version: int = 1) -> bytes:
 def access_log_chain_key(settings: Settings) -> bytes:
     """The key new access-log chains are written under."""
     return chain_key(server_secret(settings), settings.audit_chain_key_version)
+
+
+@dataclass(frozen=True)
+class LogKeys:
+    """What writing the access log takes: the server secret (the keyed hashes of
+    identifiers) and the key new chains are written under."""
+
+    secret: bytes
+    chain: bytes
+
+    @classmethod
+    def of(cls, settings: Settings) -> LogKeys:
+        return cls(server_secret(settings), access_log_chain_key(settings))
 
 
 def access_log_chain_keys(settings: Settings) -> list[bytes]:

@@ -88,7 +88,7 @@ def reconcile(
     ambiguous) with its evidence; mismatches become steward work items
     (`mdr steward inbox`).
     """
-    from mdr.access.secrets import server_secret
+    from mdr.access.secrets import LogKeys
     from reconciliation.disclosure import check_results_path, write_files
     from reconciliation.service import STAGES, operator, reconcile_file
 
@@ -129,7 +129,7 @@ def reconcile(
                 progress=step,
             )
         written = None if out is None else write_files(
-            engine, result.run_id, who, out, secret=server_secret(settings))
+            engine, result.run_id, who, out, keys=LogKeys.of(settings))
     finally:
         engine.dispose()
     summary = result.as_dict()
@@ -284,13 +284,13 @@ def show_command(
     (MDR_STEWARD, else your user name) for stewardship."""
     from entities.registry import DATASETS
     from mdr.access.gate import staff_principal
-    from mdr.access.secrets import server_secret
+    from mdr.access.secrets import LogKeys
     from reconciliation.inbox import item_detail
 
     viewer = staff_principal(_default_steward(), "steward", DATASETS)
     with unit_of_work(common.session_maker()) as session:
         item = item_detail(session.connection(), item_id, viewer,
-                           secret=server_secret(common.settings()), route="mdr steward show")
+                           keys=LogKeys.of(common.settings()), route="mdr steward show")
     if as_json:
         common.print_json(item)
         return

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from mdr.access.audit import verify_chain
 from mdr.access.subjects import issue_token
 from reconciliation import inbox
 from tests.reconciliation.conftest_db import AGENCY, Snapshot, count, rows
@@ -163,6 +164,7 @@ def test_results_go_to_the_agency_and_stewards_and_each_read_is_in_the_subjects_
     person = str(snapshot.master["rrn"][3])
     token = {"Authorization": f"Bearer {issue_token(SECRET.encode(), person)}"}
     earlier = api.get("/v1/subject/access-log", headers=token).json()["count"]
+    first_id = count(rec_db, "SELECT coalesce(max(audit_id), 0) FROM access_log")
 
     before = logged(rec_db)
     mine = csv_rows(api.get(results_url, headers=agency).text)
@@ -193,6 +195,13 @@ def test_results_go_to_the_agency_and_stewards_and_each_read_is_in_the_subjects_
 
     log = api.get("/v1/subject/access-log", headers=token).json()
     readers = [(a["reader"], a["purpose"], a["agency_code"]) for a in log["accesses"]]
+    # the rows the doors wrote verify under the API's chain key
+    chains = {r["chain_id"] for r in rows(
+        rec_db, "SELECT DISTINCT chain_id FROM access_log WHERE audit_id > :i", i=first_id)}
+    with rec_db.connect() as conn:
+        report = verify_chain(conn, [api.app.state.chain_key])  # type: ignore[attr-defined]
+    assert report["rows_checked"] > 0
+    assert not [p for p in report["problems"] if p["chain_id"] in chains], report["problems"]
     # newest first: this test's reads (the database's earlier tests read this person too)
     assert readers[:log["count"] - earlier] == [
         ("steward", "stewardship", "MOIS"),  # the item

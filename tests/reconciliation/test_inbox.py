@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 
 from entities.registry import DATASETS
 from mdr.access.gate import staff_principal
+from mdr.access.secrets import LogKeys
 from mdr.errors import InvalidInput, NotFound
 from reconciliation import inbox
 from reconciliation.inbox import ItemAlreadyResolved, item_detail, list_items, resolve_item
@@ -51,7 +52,7 @@ def resolve(engine: Engine, item_id: int, **options: Any) -> dict[str, Any]:
 
 def detail(engine: Engine, item_id: int) -> dict[str, Any]:
     with engine.connect() as conn:
-        return item_detail(conn, item_id, STEWARD, secret=b"s" * 32)
+        return item_detail(conn, item_id, STEWARD, keys=LogKeys(b"s" * 32, b"c" * 32))
 
 
 def test_every_mismatch_becomes_one_item_and_dedups_across_runs(

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from entities.registry import get_dataset
+from mdr.access.secrets import LogKeys
 from mdr.db.engine import session_factory, unit_of_work
 from mdr.errors import InvalidInput
 from mdr.quality.scorecards import accuracy as scorecard_accuracy
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.db
 
 SPEC = get_dataset("resident")
 FIELDS = set(SPEC.field_names)
-SECRET = b"s" * 32
+KEYS = LogKeys(b"s" * 32, b"c" * 32)
 
 
 def write(frame: pl.DataFrame, path: Path, encoding: str = "utf-8") -> Path:
@@ -98,7 +99,7 @@ def test_results_csv_has_the_contract_format(
 ) -> None:
     result = reconcile_file(rec_db, "resident", snapshot.agency_file, agency=AGENCY)
     out, companion = write_files(rec_db, result.run_id, operator("lee"), tmp_path / "RESULTS.csv",
-                                 secret=SECRET)
+                                 keys=KEYS)
     assert companion == tmp_path / "RESULTS.master_only.csv"
     lines = out.read_text(encoding="utf-8").splitlines()
     assert (
@@ -130,7 +131,7 @@ def test_results_csv_has_the_contract_format(
 
     # the run's frames (what the library call returns) and the stored run's CSV agree
     with rec_db.connect() as conn:
-        stored = disclosure.results(conn, result.run_id, operator("lee"), None, secret=SECRET)
+        stored = disclosure.results(conn, result.run_id, operator("lee"), None, keys=KEYS)
     again = pl.read_csv(stored.body, infer_schema=False)
     assert result.results is not None
     mine = result.results.select(pl.all().cast(pl.String))
