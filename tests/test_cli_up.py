@@ -33,7 +33,9 @@ def _start(data_dir: Path, port: int, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def _wait_ready(proc: subprocess.Popen[str], port: int, timeout: float = 30) -> float:
+def _wait_ready(proc: subprocess.Popen[str], port: int, timeout: float = 120) -> float:
+    """Seconds until /readyz answers 200 (a deadline, generous: CI machines are shared;
+    how fast it starts is measured by bench, not asserted here)."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         assert proc.poll() is None, proc.communicate()[1]
@@ -113,7 +115,7 @@ def test_up_ready_interrupt_and_reuse(sig: signal.Signals) -> None:
     port = free_port()
 
     first = _start(data_dir, port, "up")
-    assert _wait_ready(first, port) < 30
+    _wait_ready(first, port)
     key, printed = _demo_key_works(first, port)
     _upload_is_reconciled_by_the_worker(first, port, key)
     children = psutil.Process(first.pid).children(recursive=True)

@@ -67,6 +67,8 @@ PortOption = Annotated[
     int | None, typer.Option("--port", help="Port to listen on (default MDR_API_PORT).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+#: Seconds an API worker may take to answer uvicorn's supervisor (start-up included).
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 @app.command()
@@ -187,6 +189,10 @@ def _serve(settings: Settings, db: Database, host: str | None, port: int | None,
         # log is ours (api/middleware.py), under each request's id.
         log_config=None, log_level=settings.log_level.lower(), access_log=False,
         server_header=False, timeout_graceful_shutdown=30,
+        # A worker still importing the app cannot answer the supervisor's ping; at
+        # uvicorn's 5 s a loaded machine saw workers killed and restarted in a loop
+        # ("Child process died"). A hung worker is still replaced, after this long.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 
