@@ -67,9 +67,11 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _documented("No grant for the dataset, fields or purpose"),
     404: _documented("Unknown dataset or record"),
     405: _documented("Method not allowed"),
+    408: _documented("The request head did not arrive in time (the connection is closed)"),
     413: _documented("Request too large"),
     422: _documented("Invalid input; `errors` names each field"),
     429: _documented("Rate limit exceeded; see Retry-After"),
+    431: _documented("Request headers too large (the connection is closed)"),
     500: _documented("Unexpected error (quote the request id)"),
     503: _documented("Database unavailable or not migrated"),
 }

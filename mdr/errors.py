@@ -157,6 +157,20 @@ class PayloadTooLarge(MdrError):
     status = 413
 
 
+class RequestTimeout(MdrError):
+    """A connection sent part of a request head and then too little, too slowly."""
+
+    slug = "request-timeout"
+    title = "The request did not arrive in time"
+    status = 408
+
+
+class HeadersTooLarge(MdrError):
+    slug = "headers-too-large"
+    title = "Request headers too large"
+    status = 431
+
+
 class RateLimited(MdrError):
     slug = "rate-limited"
     title = "Too many requests"
