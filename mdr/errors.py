@@ -62,6 +62,14 @@ class DatabaseUnavailable(MdrError):
         self.retry_after = retry_after
 
 
+class DatabaseTimeout(DatabaseUnavailable):
+    """A statement was cancelled: it ran past the API's statement_timeout, waited past
+    its lock_timeout, or an operator cancelled it. Not the caller's fault as such."""
+
+    slug = "database-timeout"
+    title = "The database did not answer in time"
+
+
 class NotMigrated(MdrError):
     slug = "database-not-migrated"
     title = "Database schema is behind"

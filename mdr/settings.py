@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     keep_alive_seconds: float = Field(default=5.0, gt=0, le=600,
                                       description="An idle keep-alive connection is closed after "
                                       "this time.")
+    statement_timeout_seconds: float = Field(default=15.0, gt=0, le=86_400,
+                                             description="Longest statement of an API request "
+                                             "(statement_timeout of the API's connections).")
+    lock_timeout_seconds: float = Field(default=5.0, gt=0, le=86_400,
+                                        description="Longest wait of an API statement for a lock "
+                                        "(lock_timeout of the API's connections).")
     audit_writers: int = Field(default=2, ge=1, le=64,
                                description="Access-log writers (parallel commits, each its own "
                                "hash chain) per API process.")
