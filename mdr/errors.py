@@ -179,6 +179,15 @@ class HeadersTooLarge(MdrError):
     status = 431
 
 
+class ClientGone(MdrError):
+    """The client closed the connection before its answer: the work for it was stopped.
+    Nobody reads the answer; 499 is how access logs (nginx's) name it."""
+
+    slug = "client-closed-request"
+    title = "The client closed the connection"
+    status = 499
+
+
 class RateLimited(MdrError):
     slug = "rate-limited"
     title = "Too many requests"

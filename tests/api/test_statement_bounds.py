@@ -2,8 +2,8 @@
 
 A statement that runs past ``MDR_STATEMENT_TIMEOUT_SECONDS`` or waits past
 ``MDR_LOCK_TIMEOUT_SECONDS`` is cancelled by PostgreSQL and answered 503
-``database-timeout`` with ``Retry-After``, on every kind of connection the API holds.
-Statements are made slow here
+``database-timeout`` with ``Retry-After``, on every kind of connection the API holds; a
+search whose client leaves is cancelled in PostgreSQL. Statements are made slow here
 by a lock the test holds on the table they read, as a long sync or a DBA's ``LOCK``
 would: no code path of the product exists for the tests.
 """
@@ -179,3 +179,18 @@ def _read_answer(sock: socket.socket) -> bytes:
         assert chunk, received
         received += chunk
     return received
+
+
+def test_a_search_whose_client_leaves_is_cancelled_in_postgresql(
+        serve: Serve, api_db: Engine) -> None:
+    base = serve(statement_timeout_seconds=60.0, lock_timeout_seconds=60.0)
+    _, headers = new_key(api_db, ["business"])
+    with locked(api_db, "business"):
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(_request(SEARCH, headers, json.dumps(_search()).encode()))
+            _poll(lambda: len(_waiting(api_db)) == 1)
+        # The client is gone; the statement stops long before its 60 s would.
+        assert _poll(lambda: _waiting(api_db) == []) < 5
+    response = httpx.post(base + SEARCH, headers=headers, json=_search())
+    assert response.status_code == 200  # the pool's connection came back usable
