@@ -13,7 +13,13 @@ from api.answers import HistoryAnswer, LookupAnswer, Record, SearchAnswer, docum
 from api.deps_access import read_context, service
 from api.disconnect import unless_disconnected
 from api.json import json_response
-from api.records_service import MAX_BATCH, MAX_PAGE, ReadContext, RecordService
+from api.records_service import (
+    MAX_BATCH,
+    MAX_PAGE,
+    MAX_SEARCH_VALUE,
+    ReadContext,
+    RecordService,
+)
 from entities.registry import DATASETS, get_dataset
 from mdr.errors import PersonalKeyInUrl
 
@@ -41,7 +47,8 @@ class LookupBody(TimeTravel):
 class SearchBody(TimeTravel):
     type: str = Field(description="A search type of the dataset (see its catalogue entry).")
     params: dict[str, str | int] = Field(description="Values for the search type's fields "
-                                         "(which the grant must include).")
+                                         "(which the grant must include), each at most "
+                                         f"{MAX_SEARCH_VALUE} characters.")
     cursor: str | None = Field(default=None, description="next_cursor of the previous page.")
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
 

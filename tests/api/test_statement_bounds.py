@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
 
 from api.app import create_app
+from api.records_service import MAX_SEARCH_VALUE
 from mdr.db.engine import Database, statement_limits
 from tests.api.conftest import api_settings, new_key, store
 from tests.api.test_http_protocol import _request, _responses
@@ -194,3 +195,17 @@ def test_a_search_whose_client_leaves_is_cancelled_in_postgresql(
         assert _poll(lambda: _waiting(api_db) == []) < 5
     response = httpx.post(base + SEARCH, headers=headers, json=_search())
     assert response.status_code == 200  # the pool's connection came back usable
+
+
+def test_search_values_longer_than_the_limit_are_refused_with_422(
+        serve: Serve, api_db: Engine) -> None:
+    base = serve()
+    _, headers = new_key(api_db, ["business"])
+    longest = "가" * MAX_SEARCH_VALUE
+    assert httpx.post(base + SEARCH, headers=headers, json=_search(longest)).status_code == 200
+    response = httpx.post(base + SEARCH, headers=headers, json=_search("a" * 24_000))
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["errors"] == [{"field": "params.trade_name",
+                                  "message": f"at most {MAX_SEARCH_VALUE} characters"}]
+    assert f"longer than {MAX_SEARCH_VALUE} characters" in problem["detail"]
