@@ -32,6 +32,7 @@ from mdr.errors import (
     DatabaseUnavailable,
     InvalidInput,
     MdrError,
+    scrubbed,
     shown,
 )
 from mdr.logging import request_id_var
@@ -188,7 +189,9 @@ def _scrubbed(value: Any) -> Any:
     replaced: the last guard of the rule that no error repeats a personal identifier,
     whatever message a caller's value reached (a file name, a scope, an id)."""
     if isinstance(value, str):
-        return PERSONAL_NUMBER.sub("(a number not shown)", value)
+        return scrubbed(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return scrubbed(str(value)) if PERSONAL_NUMBER.search(str(value)) else value
     if isinstance(value, list | tuple):
         return [_scrubbed(v) for v in value]
     if isinstance(value, dict):

@@ -49,7 +49,7 @@ from api.records_service import ReadContext
 from api.uploads import MultipartReader
 from entities.registry import get_dataset
 from mdr.access.keys import Principal
-from mdr.errors import PERSONAL_NUMBER, Forbidden, InvalidInput, shown
+from mdr.errors import Forbidden, InvalidInput, scrubbed, shown
 from reconciliation import disclosure, inbox, metrics, service
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def public_name(filename: str) -> str:
     """An uploaded file's name as the run keeps, logs and shows it: without its folder,
     and without a part shaped like a registration number (a copy named after a person
     must not carry the number into messages, logs and run records)."""
-    return PERSONAL_NUMBER.sub("redacted", Path(filename).name)
+    return scrubbed(Path(filename.replace("\\", "/")).name, "redacted")  # also C:\\...
 
 
 def _stored_name(filename: str, fallback: str) -> str:
