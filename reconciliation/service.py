@@ -1092,6 +1092,8 @@ def error_text(exc: BaseException) -> str:
         return scrubbed(exc.detail[:2000])
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
+    if isinstance(exc, OSError) and exc.strerror:  # its file name is the server's path
+        return f"{type(exc).__name__}: {exc.strerror}"
     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return scrubbed(f"{type(exc).__name__}: {detail[0] if detail else ''}"[:2000])
 
