@@ -37,6 +37,7 @@ from mdr.db.engine import (
     describe_url,
     resolve_database,
     session_factory,
+    statement_limits,
 )
 from mdr.db.held_connection import connect_or_lost
 from mdr.db.replicas import Replica, ReplicaMonitor, connection_breaker
@@ -71,13 +72,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     configure_logging(settings.log_level, log_format_of(settings))
     database = database or resolve_database(settings)
-    engine = database.engine("api", pool_size=settings.pool_size)
-    read_engine = database.engine("api", pool_size=settings.pool_size)  # reads, on the primary
+    # The statement and lock timeouts go on every connection of the API.
+    engine = database.engine("api", pool_size=settings.pool_size,
+                             server_settings=(limits := statement_limits(settings)))
+    read_engine = database.engine("api", pool_size=settings.pool_size,
+                                  server_settings=limits)  # reads, on the primary
     replicas = [Replica(url) for url in database.replica_urls]
     replica_timeout = settings.read_replica_timeout_seconds
     replica_engines = database.replica_engines(
         "api", pool_size=settings.pool_size, connect_timeout=max(2, math.ceil(replica_timeout)),
-        statement_timeout_ms=int(REPLICA_STATEMENT_SECONDS * 1000))
+        statement_timeout_ms=int(REPLICA_STATEMENT_SECONDS * 1000), server_settings=limits)
     # Statements waiting on a replica found down or hung are broken off (psycopg2 would
     # wait for the replica to wake).
     breakers = {replica: connection_breaker(e) for replica, e in zip(
@@ -94,11 +98,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             "timeout": replica_timeout, "command_timeout": REPLICA_STATEMENT_SECONDS}
         make_pool = partial(asyncpg.create_pool, url, min_size=0, max_size=settings.pool_size,
                             reset=_keep_session, connect=connect_or_lost,
-                            server_settings={"application_name": "mdr-api"}, **timeouts)
+                            server_settings={"application_name": "mdr-api", **limits},
+                            **timeouts)
         # Key lookups have connections of their own, one per lane, opened on first use.
         # A connect that cannot succeed fails its requests in seconds, not asyncpg's 60.
         lane_timeouts = {"timeout": CONNECT_TIMEOUT_SECONDS, **timeouts}
-        reader = KeyReader(partial(connect_or_lost, url, server_settings=SERVER_SETTINGS,
+        reader = KeyReader(partial(connect_or_lost, url,
+                                   server_settings={**SERVER_SETTINGS, **limits},
                                    **lane_timeouts),
                            settings.lookup_readers, logs_access=replica is None,
                            chain_key=chain_key)
@@ -119,7 +125,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # The access log has connections of its own too: reads never wait behind commits.
         audit = AuditWriter(partial(connect_or_lost, database.url,
                                     timeout=CONNECT_TIMEOUT_SECONDS,
-                                    server_settings={"application_name": "mdr-api-audit"}),
+                                    server_settings={"application_name": "mdr-api-audit",
+                                                     **limits}),
                             settings.audit_writers, chain_key=chain_key)
         audit.start()
         app.state.audit = audit

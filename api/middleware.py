@@ -11,7 +11,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import mdr_problem, public_path, unexpected_response
-from mdr.errors import PERSONAL_NUMBER, PayloadTooLarge
+from mdr.errors import PayloadTooLarge, scrubbed
 from mdr.logging import request_id_var
 
 access_log = logging.getLogger("mdr.access")
@@ -45,7 +45,7 @@ def request_id_for(given: bytes | None) -> str:
     """The caller's well-formed ``X-Request-ID``, or a new one: 32 hex digits, a random
     prefix per process and a serial (a uuid4 per request cost a system call)."""
     if given is not None and _VALID_ID.match(text := given.decode("latin-1")) \
-            and not PERSONAL_NUMBER.search(text):  # it is logged and echoed
+            and scrubbed(text) == text:  # it is logged and echoed
         return text
     return _request_ids.new()
 
@@ -113,7 +113,7 @@ def too_large(content_length: bytes | None, limit: int) -> bool:
 
 
 def body_too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"the request body exceeds {limit} bytes")
+    return PayloadTooLarge(f"the request body exceeds {limit:,} bytes")  # no long number
 
 
 def _replay(chunks: list[bytes], last: Message | None, receive: Receive) -> Receive:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -28,9 +28,11 @@ from mdr.db.held_connection import connection_broke
 from mdr.errors import (
     PERSONAL_NUMBER,
     PROBLEM_BASE,
+    DatabaseTimeout,
     DatabaseUnavailable,
     InvalidInput,
     MdrError,
+    scrubbed,
     shown,
 )
 from mdr.logging import request_id_var
@@ -67,11 +69,14 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _documented("No grant for the dataset, fields or purpose"),
     404: _documented("Unknown dataset or record"),
     405: _documented("Method not allowed"),
+    408: _documented("The request head did not arrive in time (the connection is closed)"),
     413: _documented("Request too large"),
     422: _documented("Invalid input; `errors` names each field"),
     429: _documented("Rate limit exceeded; see Retry-After"),
+    431: _documented("Request headers too large (the connection is closed)"),
     500: _documented("Unexpected error (quote the request id)"),
-    503: _documented("Database unavailable or not migrated"),
+    503: _documented("Database unavailable, too slow to answer (a statement ran out of "
+                     "time), or not migrated; see Retry-After"),
 }
 
 _HTTP_SLUGS = {
@@ -184,7 +189,9 @@ def _scrubbed(value: Any) -> Any:
     replaced: the last guard of the rule that no error repeats a personal identifier,
     whatever message a caller's value reached (a file name, a scope, an id)."""
     if isinstance(value, str):
-        return PERSONAL_NUMBER.sub("(a number not shown)", value)
+        return scrubbed(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return scrubbed(str(value)) if PERSONAL_NUMBER.search(str(value)) else value
     if isinstance(value, list | tuple):
         return [_scrubbed(v) for v in value]
     if isinstance(value, dict):
@@ -234,24 +241,43 @@ NUL_REFUSED = (
     psycopg2.errors.CharacterNotInRepertoire, psycopg2.errors.UntranslatableCharacter,
 )
 
+#: A statement cancelled: past the API's statement_timeout or lock_timeout
+#: (mdr.db.engine.statement_limits), or by an operator (pg_cancel_backend).
+STATEMENT_CANCELLED = (
+    asyncpg.QueryCanceledError, asyncpg.LockNotAvailableError,
+    psycopg2.errors.QueryCanceled, psycopg2.errors.LockNotAvailable,
+)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what it wraps: SQLAlchemy's ``orig`` (the driver's error), causes."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        yield seen
+        seen = getattr(seen, "orig", None) or seen.__cause__
+
 
 def holds_nul(exc: BaseException) -> bool:
     """Whether the database refused a value for a NUL character, which PostgreSQL text
     cannot hold (psycopg2 refuses it before sending, the server when it arrives)."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ValueError) and "NUL" in str(seen):
-            return True
-        if isinstance(seen, NUL_REFUSED):
-            return True
-        seen = getattr(seen, "orig", None) or seen.__cause__
-    return False
+    return any(isinstance(seen, NUL_REFUSED)
+               or (isinstance(seen, ValueError) and "NUL" in str(seen))
+               for seen in _causes(exc))
+
+
+def statement_cancelled(exc: BaseException) -> bool:
+    return any(isinstance(seen, STATEMENT_CANCELLED) for seen in _causes(exc))
 
 
 def unexpected_response(exc: BaseException, path: str) -> Response:
-    """The answer to an exception no handler expected: 503 (retry later) when the
-    database went away (or a connection to it broke mid-statement), 422 for a NUL
-    character no check caught, else 500 (logged with its traceback)."""
+    """The answer to an exception no handler expected: 503 (retry later) when a statement
+    ran out of time or was cancelled, or the database went away (or a connection to it
+    broke mid-statement), 422 for a NUL character no check caught, else 500 (logged
+    with its traceback)."""
+    if statement_cancelled(exc):  # before DATABASE_LOST: psycopg2's are OperationalErrors
+        return mdr_problem(DatabaseTimeout(
+            "a database statement took too long and was cancelled; retry later",
+            retry_after=DATABASE_RETRY_AFTER_SECONDS), path)
     if isinstance(exc, DATABASE_LOST) or connection_broke(exc):
         return mdr_problem(DatabaseUnavailable(
             "the database is unavailable; retry later",

@@ -45,6 +45,9 @@ from mdr.timezone import SEOUL, TODAY_IN_KOREA_SQL, today_in_korea
 
 MAX_BATCH = 1000
 MAX_PAGE = 500
+#: The longest search parameter value: a name, a plate, an address. A trigram search on
+#: a 24,000-character value ran for 17 s (outside review).
+MAX_SEARCH_VALUE = 200
 PRINCIPAL_TTL_SECONDS = 10.0  # a revoked key stops working within this time
 
 
@@ -167,6 +170,10 @@ def search_value(spec: DatasetSpec, field: str, value: Any, *, name: str) -> Any
     if "\x00" in text:
         raise InvalidInput(f"{name} holds a NUL character",
                            errors=[{"field": name, "message": "NUL character not allowed"}])
+    if len(text) > MAX_SEARCH_VALUE:
+        raise InvalidInput(f"{name} is longer than {MAX_SEARCH_VALUE} characters",
+                           errors=[{"field": name,
+                                    "message": f"at most {MAX_SEARCH_VALUE} characters"}])
     if f.validator:
         check = VALIDATORS[f.validator].check(text)
         return check.value if check.value is not None else text

@@ -14,10 +14,27 @@ from typing import Any
 PROBLEM_BASE = "https://mdr.go.kr/problems/"
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,62}")
-#: Thirteen digits, a hyphen allowed after six: the form of resident and foreigner
-#: registration numbers.
-PERSONAL_NUMBER = re.compile(r"\d{6}-?\d{7}")
+#: A resident or foreign registration number however it is spelled: the six digits of
+#: the birth date and the seven of the serial, apart by up to three separators of any
+#: kind (hyphens, dashes, spaces, dots, slashes, underscores; five digits when a leading
+#: zero was lost), or together as ten digits or more (a spreadsheet or a JSON number
+#: drops the leading zeros of those born in the 2000s: 12 digits, down to 10 for 2000).
+#: Digits of any script match (``\d``: full-width too). A longer number is taken whole:
+#: a number is no name.
+PERSONAL_NUMBER = re.compile(r"\d{5,6}[\W_]{1,3}\d{7}|\d{10,}")
 NOT_SHOWN = "(a value that is not a name)"
+NUMBER_NOT_SHOWN = "(a number not shown)"
+# Hex of 32 characters or more is a digest or an id (SHA-256, a request id), whose runs
+# of decimal digits are no number: left as it is, unless it is all digits.
+_SCRUBBED = re.compile(r"([0-9A-Fa-f]{32,})|" + PERSONAL_NUMBER.pattern)
+
+
+def scrubbed(text: str, replacement: str = NUMBER_NOT_SHOWN) -> str:
+    """``text`` with anything shaped like a registration number replaced: the last guard
+    of the rule that no message, answer, log line, run record or file name repeats a
+    personal identifier, whatever a caller's value reached."""
+    return _SCRUBBED.sub(lambda match: match[1] if match[1] and not match[1].isdigit()
+                         else replacement, text)
 
 
 def shown(value: str) -> str:
@@ -60,6 +77,14 @@ class DatabaseUnavailable(MdrError):
     def __init__(self, detail: str, retry_after: int | None = None, **extra: Any) -> None:
         super().__init__(detail, **extra)
         self.retry_after = retry_after
+
+
+class DatabaseTimeout(DatabaseUnavailable):
+    """A statement was cancelled: it ran past the API's statement_timeout, waited past
+    its lock_timeout, or an operator cancelled it. Not the caller's fault as such."""
+
+    slug = "database-timeout"
+    title = "The database did not answer in time"
 
 
 class NotMigrated(MdrError):
@@ -155,6 +180,29 @@ class PayloadTooLarge(MdrError):
     slug = "payload-too-large"
     title = "Request too large"
     status = 413
+
+
+class RequestTimeout(MdrError):
+    """A connection sent part of a request head and then too little, too slowly."""
+
+    slug = "request-timeout"
+    title = "The request did not arrive in time"
+    status = 408
+
+
+class HeadersTooLarge(MdrError):
+    slug = "headers-too-large"
+    title = "Request headers too large"
+    status = 431
+
+
+class ClientGone(MdrError):
+    """The client closed the connection before its answer: the work for it was stopped.
+    Nobody reads the answer; 499 is how access logs (nginx's) name it."""
+
+    slug = "client-closed-request"
+    title = "The client closed the connection"
+    status = 499
 
 
 class RateLimited(MdrError):

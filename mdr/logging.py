@@ -2,7 +2,9 @@
 
 The request id lives in a context variable set by the API middleware (and by
 jobs and CLI commands for their own runs), so every log line of one request
-can be found together. Personal identifiers must never be logged.
+can be found together. Personal identifiers must never be logged: as a last guard,
+anything shaped like a registration number in a message, its fields or an exception
+is replaced (:func:`mdr.errors.scrubbed`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import sys
 from typing import Any
 
 import orjson
+
+from mdr.errors import scrubbed
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "mdr_request_id", default=None
@@ -32,16 +36,16 @@ class JsonFormatter(logging.Formatter):
             ),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": scrubbed(record.getMessage()),
         }
         request_id = request_id_var.get()
         if request_id:
-            entry["request_id"] = request_id
+            entry["request_id"] = request_id  # ours, or a caller's without a number
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
-                entry[key] = value
+                entry[key] = _scrubbed(value)
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = scrubbed(self.formatException(record.exc_info))
         return orjson.dumps(entry, default=str).decode()
 
 
@@ -52,13 +56,20 @@ class TextFormatter(logging.Formatter):
         record.message = record.getMessage()
         extras = " ".join(f"{key}={value}" for key, value in record.__dict__.items()
                           if key not in _RESERVED and not key.startswith("_"))
-        line = (
-            f"{self.formatTime(record)} {record.levelname:<7} {record.name}: "
-            f"{prefix}{record.message}" + (f" ({extras})" if extras else "")
-        )
+        line = scrubbed(record.message + (f" ({extras})" if extras else ""))
         if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
-        return line
+            line += "\n" + scrubbed(self.formatException(record.exc_info))
+        return f"{self.formatTime(record)} {record.levelname:<7} {record.name}: {prefix}{line}"
+
+
+def _scrubbed(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrubbed(value)
+    if isinstance(value, dict):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrubbed(v) for v in value]
+    return value
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

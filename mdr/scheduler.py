@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from mdr.db.base import metadata
 from mdr.db.engine import session_factory, unit_of_work
+from mdr.errors import scrubbed
 from mdr.logging import request_id_var
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,8 @@ def run_locked(engine: Engine, spec: JobSpec, *, attempt: int = 1) -> bool:
                 "summary": summary,
             })
         except Exception as exc:
-            error = f"{exc.__class__.__name__}: {getattr(exc, 'detail', None) or exc}"[:2000]
+            error = scrubbed(f"{exc.__class__.__name__}: {getattr(exc, 'detail', None) or exc}"
+                             [:2000])
             log.exception("job failed", extra={"job": spec.id, "attempt": attempt})
             raise
         finally:

@@ -81,6 +81,24 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=1_048_576, ge=1024, le=100_000_000)
     max_upload_bytes: int = Field(default=2_147_483_648, ge=1024,
                                   description="Largest agency copy accepted for reconciliation.")
+    max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576,
+                                  description="Largest request head (request line and headers); "
+                                  "a larger one is answered 431 and the connection closed.")
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=600,
+                                          description="A connection that has not sent a whole "
+                                          "request head within this time is closed.")
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600,
+                                        description="A request body that stops arriving for this "
+                                        "long closes its connection.")
+    keep_alive_seconds: float = Field(default=5.0, gt=0, le=600,
+                                      description="An idle keep-alive connection is closed after "
+                                      "this time.")
+    statement_timeout_seconds: float = Field(default=15.0, gt=0, le=86_400,
+                                             description="Longest statement of an API request "
+                                             "(statement_timeout of the API's connections).")
+    lock_timeout_seconds: float = Field(default=5.0, gt=0, le=86_400,
+                                        description="Longest wait of an API statement for a lock "
+                                        "(lock_timeout of the API's connections).")
     audit_writers: int = Field(default=2, ge=1, le=64,
                                description="Access-log writers (parallel commits, each its own "
                                "hash chain) per API process.")

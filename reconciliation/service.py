@@ -49,7 +49,7 @@ from entities.spec import Comparator, DatasetSpec, FieldSpec
 from entities.tables import ANNOUNCED_SQL
 from mdr.access import gate
 from mdr.access.keys import Principal
-from mdr.errors import FieldNotGranted, Forbidden, InvalidInput, MdrError, NotFound
+from mdr.errors import FieldNotGranted, Forbidden, InvalidInput, MdrError, NotFound, scrubbed
 from mdr.scheduler import advisory_key
 from mdr.tabular import normalise_encoding
 from reconciliation import comparators, inbox, intake, metrics
@@ -1089,11 +1089,13 @@ def error_text(exc: BaseException) -> str:
     """What a failed run records and logs: the error's first line, which for a database
     error is its message, without the DETAIL and CONTEXT lines that can quote the data."""
     if isinstance(exc, MdrError):
-        return exc.detail[:2000]
+        return scrubbed(exc.detail[:2000])
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
+    if isinstance(exc, OSError) and exc.strerror:  # its file name is the server's path
+        return f"{type(exc).__name__}: {exc.strerror}"
     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return f"{type(exc).__name__}: {detail[0] if detail else ''}"[:2000]
+    return scrubbed(f"{type(exc).__name__}: {detail[0] if detail else ''}"[:2000])
 
 
 def _json(value: Any) -> str:

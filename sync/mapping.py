@@ -63,14 +63,17 @@ class ColumnResolution:
     unused: tuple[str, ...] = ()  # mapping entries naming no source column
 
 
-def load_mapping(path: Path, *, spec: DatasetSpec | None = None) -> dict[str, str]:
+def load_mapping(path: Path, *, spec: DatasetSpec | None = None,
+                 name: str | None = None) -> dict[str, str]:
     """Read a mapping file (see the module docstring) into ``{source column: field}``.
 
     With ``spec`` the targets are checked against the dataset at once, so a typo
     in the file is reported with the file's name before any data is read;
-    :func:`resolve_columns` checks them again in any case.
+    :func:`resolve_columns` checks them again in any case. Messages name the file
+    ``name`` (an upload's name as the user gave it, not where the server keeps it),
+    by default ``path`` as given (the CLI's argument).
     """
-    where = str(path)
+    where = name or str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -81,8 +84,8 @@ def load_mapping(path: Path, *, spec: DatasetSpec | None = None) -> dict[str, st
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InvalidInput(_yaml_error(path, exc), path=where) from None
-    mapping = _parse_document(document, path)
+        raise InvalidInput(_yaml_error(where, exc), path=where) from None
+    mapping = _parse_document(document, where)
     if spec is not None:
         _check_targets(spec, mapping, where)
     return mapping
@@ -197,8 +200,7 @@ class _MappingLookup:
         return self._normalised.get(normalise_label(column))
 
 
-def _parse_document(document: Any, path: Path) -> dict[str, str]:
-    where = str(path)
+def _parse_document(document: Any, where: str) -> dict[str, str]:
     if not isinstance(document, dict):
         raise InvalidInput(
             f"{where}: a mapping file is a YAML mapping of source column to field name "
@@ -311,8 +313,8 @@ def _duplicates(names: Iterable[str]) -> list[str]:
     return [name for name, count in Counter(names).items() if count > 1]
 
 
-def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
+def _yaml_error(where: str, exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     line = f" at line {mark.line + 1}" if mark is not None else ""
-    return f"{path.name}: invalid YAML{line}: {problem}"
+    return f"{where}: invalid YAML{line}: {problem}"

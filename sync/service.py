@@ -60,7 +60,7 @@ from entities.catalogue import recount
 from entities.masking import mask_field
 from entities.registry import get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
-from mdr.errors import ConfigurationError, Conflict, InvalidInput, MassEndRefused
+from mdr.errors import ConfigurationError, Conflict, InvalidInput, MassEndRefused, scrubbed
 from mdr.scheduler import advisory_key
 from mdr.timezone import today_in_korea
 
@@ -438,7 +438,8 @@ def _json(value: dict[str, Any]) -> str:
 
 def _error_text(exc: Exception) -> str:
     detail = getattr(exc, "detail", None) or str(getattr(exc, "orig", None) or exc)
-    return f"{exc.__class__.__name__}: {detail.strip().splitlines()[0] if detail else ''}"[:500]
+    first = detail.strip().splitlines()[0] if detail.strip() else ""
+    return scrubbed(f"{exc.__class__.__name__}: {first}"[:500])
 
 
 def _archive(original: Path | None, archive_dir: Path | None, dataset: str,

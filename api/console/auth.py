@@ -1,9 +1,21 @@
-"""Staff sign-in for the console: argon2 passwords, server-side sessions, CSRF, lock-out.
+"""Staff sign-in for the console: argon2 passwords, server-side sessions, CSRF, throttling.
 
-* Passwords are hashed with argon2id (:mod:`argon2`); an unknown user name costs
-  the same hash verification as a known one, so timing does not reveal names.
-* :data:`MAX_FAILURES` failed attempts in a row lock the account for
-  :data:`LOCKOUT`; while locked, even the right password is refused.
+* Passwords are hashed with argon2id (:mod:`argon2`).
+* Failed sign-ins are counted per account name and per source address (an IPv6 /64
+  counts as one source). Past :data:`FREE_FAILURES`, each failure makes the next
+  attempt wait twice as long, up to :data:`ACCOUNT_MAX_DELAY` for an account and
+  :data:`SOURCE_MAX_DELAY` for a source; an attempt within a wait is refused (429,
+  ``Retry-After``) before any password is checked, and is not counted. A success
+  clears its account's count; a count is forgotten :data:`FORGET_AFTER` its last
+  failure. So a stranger's failures delay an account's owner by seconds at most, and
+  nobody can lock anyone out, while one source guessing gets a few tries an hour.
+  One attempt at a time per account and per source: another meanwhile is refused.
+  (There was a lock after 5 failures: anyone knowing a name could lock its account
+  again and again, and a locked account answered at once, an unknown one after a
+  hash: which names exist showed.)
+* Unknown and known names are answered alike, in status, body and time: an unknown
+  name costs the same hash verification, and the counts key on the name as typed
+  (an HMAC of it), whether or not such a user exists.
 * A session is 32 random bytes in an HttpOnly, SameSite=Lax cookie (Secure when
   the request came over https); the database keeps only its SHA-256, the user
   and a per-session CSRF token that every form carries in a hidden field and
@@ -17,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from typing import Any, Final
@@ -30,11 +43,14 @@ from sqlalchemy.orm import Session
 from api.console.models import ROLES
 from api.deps import WRITE_SESSION
 from mdr.errors import Conflict, InvalidInput
+from mdr.scheduler import advisory_key
 
 COOKIE: Final = "mdr_console"
 PRE_COOKIE: Final = "mdr_console_pre"
-MAX_FAILURES: Final = 5
-LOCKOUT: Final = dt.timedelta(minutes=15)
+FREE_FAILURES: Final = 3
+ACCOUNT_MAX_DELAY: Final = dt.timedelta(seconds=30)
+SOURCE_MAX_DELAY: Final = dt.timedelta(minutes=15)
+FORGET_AFTER: Final = dt.timedelta(days=1)
 SESSION_LIFETIME: Final = dt.timedelta(hours=10)
 MIN_PASSWORD: Final = 10
 
@@ -107,58 +123,95 @@ def create_user(session: Session, username: str, role: str, password: str) -> in
 class SignInResult:
     ok: bool
     token: str | None = None
-    locked: bool = False
+    retry_after: int | None = None  # refused unheard: seconds until an attempt is heard
 
 
-def sign_in(session: Session, username: str, password: str) -> SignInResult:
-    """Check a password; count failures and lock the account after :data:`MAX_FAILURES`.
+@dataclass(frozen=True)
+class Throttle:
+    """Whose failures an attempt counts toward: its account name's and its source's."""
 
-    On success, a new session is stored and its token returned. The caller must
-    commit whatever the result (failures are counted in the database).
-    """
+    account: str
+    source: str
+
+    @classmethod
+    def of(cls, username: str, source: str | None, secret: bytes) -> Throttle:
+        def subject(kind: str, value: str) -> str:
+            # Keyed: a password typed into the name field is not kept readable.
+            return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+        return cls(subject("account", username.strip().casefold()),
+                   subject("source", source_address(source)))
+
+    @property
+    def subjects(self) -> tuple[str, str]:
+        return self.account, self.source
+
+
+def source_address(host: str | None) -> str:
+    """A client's address as one source: an IPv6 /64 (one host's usual share) whole."""
+    try:
+        address = ipaddress.ip_address(host or "")
+    except ValueError:
+        return host or "unknown"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(getattr(address, "ipv4_mapped", None) or address)
+
+
+def delay_after(failures: int, most: dt.timedelta) -> float:
+    """Seconds the next attempt waits after ``failures`` failures in a row."""
+    if failures <= FREE_FAILURES:
+        return 0.0
+    return float(min(most.total_seconds(), 2.0 ** (failures - FREE_FAILURES - 1)))
+
+
+def sign_in(session: Session, username: str, password: str, *, source: str | None,
+            secret: bytes) -> SignInResult:
+    """Check a password from ``source`` (the client's address), throttled as the module
+    says. On success, a new session is stored and its token returned. The caller must
+    commit whatever the result (failures are counted in the database)."""
+    throttle = Throttle.of(username, source, secret)
+    for subject in sorted(throttle.subjects):  # one attempt at a time per subject
+        if not session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"),
+                               {"k": advisory_key(f"mdr-sign-in:{subject}")}).scalar_one():
+            return SignInResult(ok=False, retry_after=1)
+    counts = {row.subject: row for row in session.execute(text(
+        "SELECT subject, CASE WHEN last_failure_at > now() - make_interval(secs => :forget)"
+        " THEN failures ELSE 0 END AS failures,"
+        " ceil(extract(epoch FROM blocked_until - now()))::int AS wait"
+        " FROM sign_in_throttle WHERE subject IN (:a, :s)"),
+        {"a": throttle.account, "s": throttle.source, "forget": FORGET_AFTER.total_seconds()})}
+    wait = max((row.wait for row in counts.values()), default=0)
+    if wait > 0:
+        return SignInResult(ok=False, retry_after=wait)
     row = (
         session.execute(
             text(
-                "SELECT user_id, password_hash, failed_attempts, locked_until > now() AS locked"
-                " FROM staff_user WHERE username = :u AND disabled_at IS NULL FOR UPDATE"
+                "SELECT user_id, password_hash FROM staff_user"
+                " WHERE username = :u AND disabled_at IS NULL"
             ),
             {"u": username.strip()},
         )
         .mappings()
         .first()
     )
-    if row is None:
-        _verify(_DUMMY_HASH, password)
+    # An unknown name costs the hash a known one does.
+    if not _verify(row["password_hash"] if row is not None else _DUMMY_HASH, password) \
+            or row is None:
+        for subject, most in ((throttle.account, ACCOUNT_MAX_DELAY),
+                              (throttle.source, SOURCE_MAX_DELAY)):
+            failures = (counts[subject].failures if subject in counts else 0) + 1
+            _count_failure(session, subject, failures, delay_after(failures, most))
         return SignInResult(ok=False)
-    if row["locked"]:
-        return SignInResult(ok=False, locked=True)
-    if not _verify(row["password_hash"], password):
-        failures = int(row["failed_attempts"]) + 1
-        locked = failures >= MAX_FAILURES
-        session.execute(
-            text(
-                "UPDATE staff_user SET failed_attempts = :f, locked_until = CASE WHEN :l"
-                " THEN now() + make_interval(secs => :secs) ELSE locked_until END"
-                " WHERE user_id = :i"
-            ),
-            {
-                "f": 0 if locked else failures,
-                "l": locked,
-                "secs": LOCKOUT.total_seconds(),
-                "i": row["user_id"],
-            },
-        )
-        return SignInResult(ok=False, locked=locked)
     if _hasher.check_needs_rehash(row["password_hash"]):
         session.execute(
             text("UPDATE staff_user SET password_hash = :h WHERE user_id = :i"),
             {"h": _hasher.hash(password), "i": row["user_id"]},
         )
+    session.execute(text("DELETE FROM sign_in_throttle WHERE subject = :a"),
+                    {"a": throttle.account})  # the source's count stays: it may guess on
     session.execute(
-        text(
-            "UPDATE staff_user SET failed_attempts = 0, locked_until = NULL,"
-            " last_sign_in_at = now() WHERE user_id = :i"
-        ),
+        text("UPDATE staff_user SET last_sign_in_at = now() WHERE user_id = :i"),
         {"i": row["user_id"]},
     )
     token = secrets.token_urlsafe(32)
@@ -175,6 +228,30 @@ def sign_in(session: Session, username: str, password: str) -> SignInResult:
         },
     )
     return SignInResult(ok=True, token=token)
+
+
+def _count_failure(session: Session, subject: str, failures: int, delay: float) -> None:
+    session.execute(text(
+        "INSERT INTO sign_in_throttle (subject, failures, last_failure_at, blocked_until)"
+        " VALUES (:s, :f, now(), now() + make_interval(secs => :d))"
+        " ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures,"
+        " last_failure_at = excluded.last_failure_at, blocked_until = excluded.blocked_until"),
+        {"s": subject, "f": failures, "d": delay})
+    # Names tried once and forgotten go, a few at a time (the index finds them).
+    session.execute(text(
+        "DELETE FROM sign_in_throttle WHERE subject IN (SELECT subject FROM sign_in_throttle"
+        " WHERE last_failure_at < now() - make_interval(secs => :forget) LIMIT 20)"),
+        {"forget": FORGET_AFTER.total_seconds()})
+
+
+def delayed_until(session: Session, usernames: list[str],
+                  secret: bytes) -> dict[str, dt.datetime]:
+    """For the administrators' list: the users whose next sign-in must wait, until when."""
+    subjects = {Throttle.of(name, None, secret).account: name for name in usernames}
+    rows = session.execute(text(
+        "SELECT subject, blocked_until FROM sign_in_throttle"
+        " WHERE subject = ANY(:s) AND blocked_until > now()"), {"s": list(subjects)})
+    return {subjects[row.subject]: row.blocked_until for row in rows}
 
 
 def _verify(stored: str, password: str) -> bool:

@@ -1,4 +1,4 @@
-"""Tables of the staff console: staff users and their server-side sessions.
+"""Tables of the staff console: staff users, their server-side sessions, sign-in throttle.
 
 Passwords are kept only as argon2id hashes. A session is a random token held in
 an HttpOnly cookie; only its SHA-256 is stored, with the per-session CSRF token
@@ -32,8 +32,6 @@ staff_user = Table(
     Column("username", Text, nullable=False, unique=True),
     Column("role", Text, nullable=False),
     Column("password_hash", Text, nullable=False, comment="argon2id"),
-    Column("failed_attempts", Integer, nullable=False, server_default="0"),
-    Column("locked_until", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("last_sign_in_at", DateTime(timezone=True), nullable=True),
     Column("disabled_at", DateTime(timezone=True), nullable=True),
@@ -57,4 +55,16 @@ staff_session = Table(
     Column("ended_at", DateTime(timezone=True), nullable=True),
     Index("ix_staff_session_user_id", "user_id"),
     comment="Signed-in console sessions (the cookie holds the token; only its hash is kept)",
+)
+
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("subject", Text, primary_key=True,
+           comment="HMAC of 'account:<name>' or 'source:<address>'"),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+    Column("blocked_until", DateTime(timezone=True), nullable=False),
+    Index("ix_sign_in_throttle_last_failure_at", "last_failure_at"),
+    comment="Failed console sign-ins, by account name and by source",
 )

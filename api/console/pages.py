@@ -27,6 +27,7 @@ from api.console.auth import (
     StaffUser,
     check_csrf,
     current_user,
+    delayed_until,
     require,
     session_user,
     set_pre_cookie,
@@ -68,7 +69,8 @@ def login_form(request: Request, session: SessionDep) -> Response:
 
 
 def _login_page(
-    request: Request, error: str | None = None, username: str = "", status: int = 200
+    request: Request, error: str | None = None, username: str = "", status: int = 200,
+    retry_after: int | None = None,
 ) -> Response:
     pre = secrets.token_urlsafe(24)
     response = render(
@@ -76,6 +78,8 @@ def _login_page(
         pre_token=pre, error=error, username=username,
     )
     set_pre_cookie(response, request, pre)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
@@ -92,11 +96,14 @@ def login(
             request, "양식이 만료되었습니다. 다시 시도하세요 · The form expired (CSRF check "
             "failed); please try again.", username, status=403,
         )
-    result = sign_in(session, username, password)
-    if result.locked:
+    result = sign_in(session, username, password,
+                     source=request.client.host if request.client else None,
+                     secret=request.app.state.secret)
+    if result.retry_after is not None:  # the same for any name, known or not
         return _login_page(
-            request, "실패가 반복되어 계정이 15분간 잠겼습니다 · Too many failed attempts: "
-            "the account is locked for 15 minutes.", username, status=429,
+            request, f"시도가 너무 많습니다. {result.retry_after}초 뒤에 다시 시도하세요 · "
+            f"Too many attempts: try again in {result.retry_after} seconds.", username,
+            status=429, retry_after=result.retry_after,
         )
     if not result.ok or result.token is None:
         return _login_page(
@@ -134,11 +141,11 @@ def home(request: Request, user: Anyone) -> Response:
 @router.get("/admin/users", response_class=HTMLResponse)
 def users(request: Request, session: SessionDep, user: Admin) -> Response:
     rows = session.execute(text(
-        "SELECT username, role, created_at, last_sign_in_at,"
-        " CASE WHEN locked_until > now() THEN locked_until END AS locked_until"
-        " FROM staff_user ORDER BY username"
+        "SELECT username, role, created_at, last_sign_in_at FROM staff_user ORDER BY username"
     )).mappings().all()
-    return render(request, "users.html", user, users=rows)
+    delayed = delayed_until(session, [row["username"] for row in rows], request.app.state.secret)
+    return render(request, "users.html", user, users=[
+        {**row, "delayed_until": delayed.get(row["username"])} for row in rows])
 
 
 # ----------------------------------------------------------------------------- records

@@ -49,7 +49,7 @@ from api.records_service import ReadContext
 from api.uploads import MultipartReader
 from entities.registry import get_dataset
 from mdr.access.keys import Principal
-from mdr.errors import PERSONAL_NUMBER, Forbidden, InvalidInput, shown
+from mdr.errors import Forbidden, InvalidInput, scrubbed, shown
 from reconciliation import disclosure, inbox, metrics, service
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def public_name(filename: str) -> str:
     """An uploaded file's name as the run keeps, logs and shows it: without its folder,
     and without a part shaped like a registration number (a copy named after a person
     must not carry the number into messages, logs and run records)."""
-    return PERSONAL_NUMBER.sub("redacted", Path(filename).name)
+    return scrubbed(Path(filename.replace("\\", "/")).name, "redacted")  # also C:\\...
 
 
 def _stored_name(filename: str, fallback: str) -> str:
@@ -139,6 +139,7 @@ async def create_run(request: Request, ctx: ReadContext = Depends(read_context))
     folder = Path(settings.data_dir) / "reconciliation" / "uploads" / uuid.uuid4().hex
     prepared: list[service.PreparedRun] = []
     stored: dict[str, Path] = {}  # part -> where it was written
+    names: dict[str, str] = {}  # part -> its file's name as given (messages name it so)
     source = "copy.csv"  # the copy's name as the agency gave it (no number in it)
 
     def open_file(part: str, filename: str, fields: dict[str, list[str]]) -> IO[bytes]:
@@ -159,7 +160,7 @@ async def create_run(request: Request, ctx: ReadContext = Depends(read_context))
         else:
             raise InvalidInput(f"unexpected file part {shown(part)!r}; send file and mapping")
         target.parent.mkdir(parents=True, exist_ok=True)
-        stored[part] = target
+        stored[part], names[part] = target, public_name(filename or target.name)
         return target.open("wb")
 
     reader = MultipartReader(request.headers.get("content-type", ""), open_file,
@@ -173,7 +174,7 @@ async def create_run(request: Request, ctx: ReadContext = Depends(read_context))
         mapping_dict = None
         if "mapping" in stored:
             mapping_dict = await run_in_threadpool(load_mapping, stored["mapping"],
-                                                   spec=run.spec)
+                                                   spec=run.spec, name=names["mapping"])
         options = {"encoding": _one(reader.fields, "encoding"), "mapping": mapping_dict}
         run_id = await run_in_threadpool(service.queue_run, run, source,
                                          engine=request.app.state.engine,

@@ -5,14 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from api.answers import HistoryAnswer, LookupAnswer, Record, SearchAnswer, documented
 from api.deps_access import read_context, service
+from api.disconnect import unless_disconnected
 from api.json import json_response
-from api.records_service import MAX_BATCH, MAX_PAGE, ReadContext, RecordService
+from api.records_service import (
+    MAX_BATCH,
+    MAX_PAGE,
+    MAX_SEARCH_VALUE,
+    ReadContext,
+    RecordService,
+)
 from entities.registry import DATASETS, get_dataset
 from mdr.errors import PersonalKeyInUrl
 
@@ -40,7 +47,8 @@ class LookupBody(TimeTravel):
 class SearchBody(TimeTravel):
     type: str = Field(description="A search type of the dataset (see its catalogue entry).")
     params: dict[str, str | int] = Field(description="Values for the search type's fields "
-                                         "(which the grant must include).")
+                                         "(which the grant must include), each at most "
+                                         f"{MAX_SEARCH_VALUE} characters.")
     cursor: str | None = Field(default=None, description="next_cursor of the previous page.")
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
 
@@ -62,12 +70,14 @@ async def lookup(dataset: str, body: LookupBody, ctx: ReadContext = Depends(read
 
 @router.post(":search", summary="Search by a declared search type, keyset-paginated",
              responses=documented(SearchAnswer, "A page of records, in key order"))
-async def search(dataset: str, body: SearchBody, ctx: ReadContext = Depends(read_context),
+async def search(dataset: str, body: SearchBody, request: Request,
+                 ctx: ReadContext = Depends(read_context),
                  svc: RecordService = Depends(service)) -> Response:
     auth = svc.authorize(ctx.principal, dataset, ctx.purpose, body.fields)
-    return json_response(await svc.search(
+    # A search may take seconds: a client that leaves stops it.
+    return json_response(await unless_disconnected(request, svc.search(
         ctx, auth, body.type, params=body.params, cursor=body.cursor, limit=body.limit,
-        valid_at=body.valid_at, recorded_at=body.recorded_at))
+        valid_at=body.valid_at, recorded_at=body.recorded_at)))
 
 
 @router.post(":history", summary="Every version of one record, along both time axes",

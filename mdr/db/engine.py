@@ -8,7 +8,7 @@ here and passed explicitly to services; nothing holds a global session.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -53,26 +53,46 @@ class Database:
     embedded: bool
     replica_urls: list[str] = field(default_factory=list)
 
-    def engine(self, role: Role, *, pool_size: int = 5) -> Engine:
-        return make_engine(self.url, role, pool_size=pool_size)
+    def engine(self, role: Role, *, pool_size: int = 5,
+               server_settings: Mapping[str, str] | None = None) -> Engine:
+        return make_engine(self.url, role, pool_size=pool_size, server_settings=server_settings)
 
     def replica_engines(self, role: Role, *, pool_size: int = 5, connect_timeout: int = 10,
-                        statement_timeout_ms: int | None = None) -> list[Engine]:
-        """An engine per read replica; a statement running longer than
-        ``statement_timeout_ms`` on one is cancelled by the replica."""
-        options = {} if statement_timeout_ms is None else {
-            "options": f"-c statement_timeout={statement_timeout_ms}"}
+                        statement_timeout_ms: int | None = None,
+                        server_settings: Mapping[str, str] | None = None) -> list[Engine]:
+        """An engine per read replica, with ``server_settings``; a statement running
+        longer than ``statement_timeout_ms`` (or theirs, if shorter) on one is cancelled
+        by the replica."""
+        settings = dict(server_settings or {})
+        if statement_timeout_ms is not None:
+            settings["statement_timeout"] = str(min(
+                statement_timeout_ms, int(settings.get("statement_timeout", statement_timeout_ms))))
         return [make_engine(url, role, pool_size=pool_size,
-                            connect_args={"connect_timeout": connect_timeout, **options})
+                            connect_args={"connect_timeout": connect_timeout},
+                            server_settings=settings)
                 for url in self.replica_urls]
 
 
+def statement_limits(settings: Settings) -> dict[str, str]:
+    """PostgreSQL settings that bound every statement of the API's connections, in
+    milliseconds (DESIGN.md section 7): without them, one slow search ran on for as long
+    as it took, whether or not its client was still there. The CLI, sync, the scheduler
+    and the reconciliation worker run long statements on purpose and do not take them."""
+    return {"statement_timeout": str(round(settings.statement_timeout_seconds * 1000)),
+            "lock_timeout": str(round(settings.lock_timeout_seconds * 1000))}
+
+
 def make_engine(url: str, role: Role, *, pool_size: int = 5, pooled: bool = True,
-                connect_args: dict[str, Any] | None = None) -> Engine:
+                connect_args: dict[str, Any] | None = None,
+                server_settings: Mapping[str, str] | None = None) -> Engine:
     """An engine whose connections say which mdr process they belong to (``connect_args``
-    are added to libpq's connection parameters)."""
+    are added to libpq's connection parameters), with ``server_settings`` (e.g.
+    :func:`statement_limits`) set on each connection."""
     connect_args = {"application_name": f"mdr-{role}", "connect_timeout": 10,
                     **(connect_args or {})}
+    if server_settings:
+        connect_args["options"] = " ".join(f"-c {name}={value}"
+                                           for name, value in server_settings.items())
     if not pooled:  # one-shot work (migrations, status): no connections linger
         return create_engine(sqlalchemy_url(url), poolclass=NullPool, connect_args=connect_args)
     return create_engine(

@@ -1,4 +1,4 @@
-"""Console pages through FastAPI's TestClient: sign-in, CSRF, lock-out, roles, masking."""
+"""Console pages through FastAPI's TestClient: sign-in, CSRF, throttling, roles, masking."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api.console import views
-from api.console.auth import COOKIE, MAX_FAILURES, StaffUser
+from api.console.auth import COOKIE, FREE_FAILURES, StaffUser, Throttle
 from entities.masking import mask
 from entities.registry import get_dataset
 from tests.console.seed import (
@@ -61,15 +61,37 @@ def test_wrong_password_is_refused(console: TestClient, db_session: Session) -> 
     assert unknown.status_code == 401
 
 
-def test_lock_out_after_repeated_failures(console: TestClient, db_session: Session) -> None:
+def test_repeated_failures_delay_the_next_attempt_and_lock_nobody_out(
+        console: TestClient, db_session: Session) -> None:
     add_user(db_session, "kim", "steward")
-    for _ in range(MAX_FAILURES - 1):
+    for _ in range(FREE_FAILURES + 1):
         assert sign_in(console, "kim", "nope nope nope").status_code == 401
-    assert sign_in(console, "kim", "nope nope nope").status_code == 429
-    locked = sign_in(console, "kim")  # the right password, while locked
-    assert locked.status_code == 429 and "locked" in locked.text
-    db_session.execute(text("UPDATE staff_user SET locked_until = now() - interval '1 second'"))
+    delayed = sign_in(console, "kim")  # the right password, during the delay
+    assert delayed.status_code == 429 and delayed.headers["retry-after"] == "1"
+    assert "try again in 1 seconds" in delayed.text
+    db_session.execute(text("UPDATE sign_in_throttle SET blocked_until = now()"))  # waited
     assert sign_in(console, "kim").status_code == 200
+
+
+def test_unknown_and_delayed_names_are_answered_alike(console: TestClient,
+                                                       db_session: Session) -> None:
+    """Status, body and Retry-After; the work (one hash per heard attempt) in
+    test_sign_in_throttle.py."""
+    add_user(db_session, "kim", "steward")
+    app: Any = console.app
+    source = Throttle.of("", "testclient", app.state.secret).source
+    answers = []
+    for name in ("kim", "nobody"):
+        for _ in range(FREE_FAILURES + 1):
+            assert sign_in(console, name, "nope nope nope").status_code == 401
+        # Only the name's own count delays it (the source's is another test's).
+        db_session.execute(text("DELETE FROM sign_in_throttle WHERE subject = :s"),
+                           {"s": source})
+        answers.append(sign_in(console, name))
+    bodies = [re.sub(r'value="[^"]*"', 'value=""', answer.text) for answer in answers]
+    assert [a.status_code for a in answers] == [429, 429]
+    assert bodies[0] == bodies[1]
+    assert answers[0].headers["retry-after"] == answers[1].headers["retry-after"]
 
 
 def test_sign_in_form_without_csrf_token_is_refused(
