@@ -228,3 +228,59 @@ def test_uploads_cannot_flood_the_inbox(
                                       scope=EVERYWHERE).json()["run_id"])
     assert again["items"]["seen_again"] == inbox.MIN_NEW_ITEMS  # the same items, not new ones
     assert count(rec_db, "SELECT count(*) FROM steward_item") == 2 * inbox.MIN_NEW_ITEMS
+
+
+def test_an_upload_is_read_in_bounded_memory(rec_db: Engine, tmp_path: Path) -> None:
+    """A 96 MB copy streamed to a real server grows it by far less than the copy: it is
+    written to disk as it arrives (a 68 MB upload once took a worker from 262 MB to 2 GB)."""
+    import threading
+
+    import httpx
+    import psutil
+
+    from api.app import create_app
+    from mdr.db.engine import Database
+    from mdr.settings import Settings
+    from tests.helpers import live_server
+    from tests.reconciliation.conftest_db import url_of
+
+    app = create_app(Settings(data_dir=tmp_path / "data", secret_key=SECRET),
+                     Database(url_of(rec_db), embedded=False))
+    headers = key(rec_db, ["resident:name,birth_date"])
+    row = "김철수,1980-01-01\n".encode() * 4096  # about 90 kB
+    size = 96 << 20
+
+    def body() -> Any:
+        yield (b'--b\r\nContent-Disposition: form-data; name="dataset"\r\n\r\nresident\r\n'
+               b'--b\r\nContent-Disposition: form-data; name="agency"\r\n\r\n'
+               + AGENCY.encode() + b"\r\n--b\r\nContent-Disposition: form-data; "
+               b'name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n'
+               b"name,birth_date\n")
+        for _ in range(size // len(row)):
+            yield row
+        yield b"\r\n--b--\r\n"
+
+    me = psutil.Process()
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], me.memory_info().rss)
+
+    with live_server(app) as base:
+        httpx.get(base + "/healthz")
+        before = me.memory_info().rss
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        try:
+            answer = httpx.post(base + "/v1/reconciliation/runs", content=body(), timeout=120,
+                                headers=headers | {"Content-Type": "multipart/form-data; "
+                                                                  "boundary=b"})
+        finally:
+            done.set()
+            sampler.join()
+    assert answer.status_code == 202, answer.text
+    stored = list((tmp_path / "data").rglob("big.csv"))
+    expected = len(b"name,birth_date\n") + size // len(row) * len(row)
+    assert len(stored) == 1 and stored[0].stat().st_size == expected  # nothing lost
+    assert peak[0] - before < 32 << 20, f"grew {(peak[0] - before) >> 20} MB for 96 MB"
