@@ -27,10 +27,12 @@ from api.replicas import ReadPools
 from entities.identifiers import VALIDATORS, clean
 from entities.registry import get_dataset
 from entities.spec import DatasetSpec, FieldType, SearchKind
+from entities.tables import sql_type
 from mdr.access import gate
 from mdr.access.audit import AuditEntry, AuditWriter
 from mdr.access.keys import PRINCIPAL_SQL, ROLES, Principal, key_digest, principal_from_rows
 from mdr.access.secrets import IdentifierHasher
+from mdr.db.sql import quote_ident
 from mdr.errors import (
     FieldNotGranted,
     InvalidInput,
@@ -67,10 +69,6 @@ def _echoable(names: list[str]) -> list[str]:
     return [shown(name) for name in names]
 
 
-def _q(name: str) -> str:
-    return f'"{name}"'
-
-
 #: Today's date where the records are kept (as a sync's default as-of date).
 TODAY = TODAY_IN_KOREA_SQL
 
@@ -79,8 +77,8 @@ class _Queries:
     """SQL for one dataset, built once from its spec."""
 
     def __init__(self, spec: DatasetSpec) -> None:
-        key, cols = _q(spec.key), ", ".join(_q(f) for f in spec.field_names)
-        cur, ver = _q(spec.current_table), _q(spec.version_table)
+        key, cols = quote_ident(spec.key), ", ".join(quote_ident(f) for f in spec.field_names)
+        cur, ver = quote_ident(spec.current_table), quote_ident(spec.version_table)
         # Open flags ride along in the record's own query: one round trip per read.
         flags = (
             "(SELECT array_agg((f.field, f.status, f.reason, f.raised_at) ORDER BY f.flag_id) "
@@ -141,9 +139,7 @@ class _Queries:
 
 
 def _cast(spec: DatasetSpec, field: str) -> str:
-    return {FieldType.DATE: "::date", FieldType.INTEGER: "::bigint",
-            FieldType.DECIMAL: "::numeric", FieldType.BOOLEAN: "::boolean"}.get(
-        spec.field_spec(field).type, "::text")
+    return "::" + sql_type(spec.field_spec(field).type)
 
 
 def normalise_key(spec: DatasetSpec, raw: str) -> str | None:
@@ -425,12 +421,12 @@ class RecordService:
             ref = f"${len(args)}"
             last = position == len(search.fields) - 1
             if search.kind is SearchKind.TRIGRAM:
-                clauses.append(f"{_q(field)} % {ref}")
+                clauses.append(f"{quote_ident(field)} % {ref}")
             elif search.kind is SearchKind.PREFIX and last:
                 args[-1] = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                clauses.append(f"{_q(field)} LIKE {ref} || '%'")
+                clauses.append(f"{quote_ident(field)} LIKE {ref} || '%'")
             else:
-                clauses.append(f"{_q(field)} = {ref}{_cast(spec, field)}")
+                clauses.append(f"{quote_ident(field)} = {ref}{_cast(spec, field)}")
         # A cursor belongs to its dataset, search, params and the time it reads as of.
         query = {"dataset": spec.name, "params": params,
                  "valid_at": valid_at and valid_at.isoformat(),

@@ -31,6 +31,7 @@ from entities.registry import DATASETS, get_dataset
 from entities.spec import DatasetSpec
 from entities.vocabulary import CODE_LABELS, TERMS
 from mdr.db.base import metadata
+from mdr.db.sql import quote_ident
 
 dataset_catalogue = Table(
     "dataset_catalogue",
@@ -152,7 +153,7 @@ def recount(
     """Refresh a dataset's row count (live records) and, after a sync, its sync time."""
     spec = get_dataset(dataset)
     count = int(session.execute(
-        text(f'SELECT count(*) FROM "{spec.today_view}"')
+        text(f"SELECT count(*) FROM {quote_ident(spec.today_view)}")
     ).scalar_one())
     values: dict[str, Any] = {"row_count": count}
     if synced_at is not None:

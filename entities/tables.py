@@ -49,12 +49,14 @@ from sqlalchemy import (
     Text,
     func,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import DATERANGE, UUID, ExcludeConstraint
 from sqlalchemy.types import TypeEngine
 
 from entities.registry import DATASETS
 from entities.spec import DatasetSpec, FieldSpec, FieldType, SearchKind
 from mdr.db.base import metadata
+from mdr.db.sql import literal, quote_ident
 from mdr.timezone import TODAY_IN_KOREA_SQL
 
 SQL_TYPES: dict[FieldType, type[TypeEngine[Any]]] = {
@@ -65,6 +67,16 @@ SQL_TYPES: dict[FieldType, type[TypeEngine[Any]]] = {
     FieldType.DATE: Date,
     FieldType.BOOLEAN: Boolean,
 }
+
+
+def sql_type(field_type: FieldType) -> str:
+    """The PostgreSQL type a field is stored as (``bigint``, ``date``, ...), for casts."""
+    return _SQL_TYPE_NAMES[field_type]
+
+
+_DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
+_SQL_TYPE_NAMES: dict[FieldType, str] = {
+    t: kind().compile(dialect=_DIALECT).lower() for t, kind in SQL_TYPES.items()}
 
 #: Columns every version table adds to the spec's fields.
 VERSION_COLUMNS = (
@@ -200,14 +212,14 @@ def today_view_sql(spec: DatasetSpec, fields: Sequence[str] | None = None) -> st
     today: one probe of ``ix_sync_batch_dataset_applied_as_of``, evaluated once per
     statement, so otherwise the view costs a filter on the current table.
     """
-    columns = ", ".join(f'"{name}"' for name in (fields or spec.field_names))
+    columns = ", ".join(quote_ident(name) for name in (fields or spec.field_names))
     columns += ", version_id, valid_from, recorded_at, batch_id, row_hash"
     today = TODAY_IN_KOREA_SQL
     return (
-        f'CREATE VIEW "{spec.today_view}" AS '
-        f'SELECT {columns} FROM "{spec.current_table}" WHERE valid_from <= {today} '
-        f'UNION ALL SELECT {columns} FROM "{spec.version_table}" '
-        f"WHERE (SELECT max(as_of) FROM sync_batch WHERE dataset = '{spec.name}' "
+        f"CREATE VIEW {quote_ident(spec.today_view)} AS "
+        f"SELECT {columns} FROM {quote_ident(spec.current_table)} WHERE valid_from <= {today} "
+        f"UNION ALL SELECT {columns} FROM {quote_ident(spec.version_table)} "
+        f"WHERE (SELECT max(as_of) FROM sync_batch WHERE dataset = {literal(spec.name)} "
         f"AND status = 'applied') > {today} "
         f"AND superseded_at IS NULL AND valid_from <= {today} AND valid_to > {today}"
     )
@@ -231,7 +243,7 @@ def with_today_views(sql: str, datasets: Iterable[str]) -> str:
     """``sql`` reading the today view of each of ``datasets`` where it marks the table."""
     for name in datasets:
         spec = DATASETS[name]
-        sql = sql.replace(live_table(spec), f'"{spec.today_view}"')
+        sql = sql.replace(live_table(spec), quote_ident(spec.today_view))
     return sql
 
 

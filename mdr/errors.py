@@ -213,3 +213,28 @@ class RateLimited(MdrError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+#: Characters of an error a run, batch or job records (what a person reads).
+ERROR_TEXT_LIMIT = 2000
+
+
+def error_text(exc: BaseException, limit: int = ERROR_TEXT_LIMIT) -> str:
+    """What a failed run, batch or job records and logs about ``exc``.
+
+    The error's class, then: an :class:`MdrError`'s message; an operating system error's
+    reason (its file name is a path on the server); any other error's first line (a
+    database error's message without the DETAIL and CONTEXT lines, which can quote the
+    rows it failed on). Registration numbers are scrubbed
+    (:func:`scrubbed`) and the text is capped at ``limit`` characters.
+    """
+    if isinstance(exc, MdrError):
+        text = f"{type(exc).__name__}: {exc.detail}"
+    elif isinstance(exc, KeyboardInterrupt):
+        text = "interrupted"
+    elif isinstance(exc, OSError) and exc.strerror:  # its file name is the server's path
+        text = f"{type(exc).__name__}: {exc.strerror}"
+    else:
+        lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        text = f"{type(exc).__name__}: {lines[0] if lines else ''}"
+    return scrubbed(text)[:limit]

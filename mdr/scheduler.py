@@ -11,7 +11,6 @@ database never run the same job at once; the one that loses skips that run.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import os
 import socket
@@ -42,7 +41,8 @@ from sqlalchemy.orm import Session
 
 from mdr.db.base import metadata
 from mdr.db.engine import session_factory, unit_of_work
-from mdr.errors import scrubbed
+from mdr.db.sql import advisory_lock
+from mdr.errors import error_text
 from mdr.logging import request_id_var
 
 log = logging.getLogger(__name__)
@@ -113,11 +113,6 @@ SCHEDULER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 _started_at = dt.datetime.now(dt.UTC)
 
 
-def advisory_key(name: str) -> int:
-    """A stable signed 64-bit advisory-lock key for a name."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-
-
 def run_job(job_id: str, attempt: int = 1) -> None:
     """Entry point APScheduler stores by reference; runs one registered job under its lock."""
     spec = _registry.get(job_id)
@@ -146,10 +141,8 @@ def run_locked(engine: Engine, spec: JobSpec, *, attempt: int = 1) -> bool:
 
     Returns whether it ran; re-raises the job's error after recording it.
     """
-    key = advisory_key("mdr-job:" + spec.id)
-    with engine.connect() as lock_conn:
-        got = lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
-        lock_conn.commit()
+    with engine.connect() as lock_conn, \
+            advisory_lock(lock_conn, "mdr-job:" + spec.id, wait=False) as got:
         if not got:
             log.info("job skipped: another scheduler is running it", extra={"job": spec.id})
             return False
@@ -169,15 +162,13 @@ def run_locked(engine: Engine, spec: JobSpec, *, attempt: int = 1) -> bool:
                 "summary": summary,
             })
         except Exception as exc:
-            error = scrubbed(f"{exc.__class__.__name__}: {getattr(exc, 'detail', None) or exc}"
-                             [:2000])
+            error = error_text(exc)
             log.exception("job failed", extra={"job": spec.id, "attempt": attempt})
             raise
         finally:
             lock_conn.execute(job_run.update().where(job_run.c.run_id == run_id).values(
                 status=status, finished_at=func.now(), summary=summary, error=error,
             ))
-            lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
             lock_conn.commit()
     return True
 

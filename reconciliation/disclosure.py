@@ -34,6 +34,7 @@ from entities.spec import DatasetSpec
 from mdr.access import gate
 from mdr.access.keys import Principal
 from mdr.access.secrets import LogKeys
+from mdr.db.sql import quote_ident
 from mdr.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 RESULT_COLUMNS: Final = ("agency_row", "master_key", "outcome", "score", "differing_fields")
@@ -202,9 +203,10 @@ def _revealed(conn: Connection, spec: DatasetSpec, run_id: int,
     others = [f for f in spec.identifier_fields if f != spec.key]
     if not others:
         return [{spec.key: k} for k in conn.execute(text(keys), {"r": run_id}).scalars()]
-    columns = ", ".join(f'v."{f}"::text AS "{f}"' for f in others)
+    columns = ", ".join(f"v.{quote_ident(f)}::text AS {quote_ident(f)}" for f in others)
     rows = conn.execute(text(
-        f'SELECT DISTINCT ON (o.master_key) o.master_key AS "{spec.key}", {columns} '
-        f'FROM ({keys}) o LEFT JOIN "{spec.version_table}" v ON v."{spec.key}" = o.master_key '
+        f"SELECT DISTINCT ON (o.master_key) o.master_key AS {quote_ident(spec.key)}, {columns} "
+        f"FROM ({keys}) o LEFT JOIN {quote_ident(spec.version_table)} v "
+        f"ON v.{quote_ident(spec.key)} = o.master_key "
         'ORDER BY o.master_key, v.recorded_at DESC'), {"r": run_id}).mappings().all()
     return [dict(row) for row in rows]

@@ -55,6 +55,7 @@ from entities.spec import DatasetSpec
 from mdr.access import gate
 from mdr.access.keys import Principal
 from mdr.access.secrets import LogKeys
+from mdr.db.sql import json_param, quote_ident
 from mdr.errors import Conflict, Forbidden, InvalidInput, NotFound
 from reconciliation.models import ACTIONS, ITEM_KINDS
 
@@ -175,7 +176,7 @@ def record_run_items(
             "SELECT item_id, 'no_longer_present', 'system', 'not present in run ' || :r, :r "
             "FROM gone"
         ),
-        params | {"scope": _json(scope) if scope else None},
+        params | {"scope": json_param(scope) if scope else None},
     ).rowcount
     new = sum(1 for c in created if c)
     return {"new": new, "seen_again": len(created) - new, "reopened": reopened, "closed": closed,
@@ -418,10 +419,12 @@ def _item(conn: Connection, item_id: int, *, lock: bool = False) -> dict[str, An
 
 
 def _master_record(conn: Connection, spec: DatasetSpec, key: str) -> dict[str, Any] | None:
-    columns = ", ".join(f'"{f.name}"::text AS "{f.name}"' for f in spec.fields)
+    columns = ", ".join(f"{quote_ident(f.name)}::text AS {quote_ident(f.name)}"
+                        for f in spec.fields)
     row = (
         conn.execute(
-            text(f'SELECT {columns} FROM "{spec.today_view}" WHERE "{spec.key}" = :k'),
+            text(f"SELECT {columns} FROM {quote_ident(spec.today_view)} "
+                 f"WHERE {quote_ident(spec.key)} = :k"),
             {"k": key},
         )
         .mappings()
@@ -646,7 +649,8 @@ def _relink(
         )
     if target is not None:
         exists = conn.execute(
-            text(f'SELECT 1 FROM "{spec.today_view}" WHERE "{spec.key}" = :k'), {"k": target}
+            text(f"SELECT 1 FROM {quote_ident(spec.today_view)} "
+                 f"WHERE {quote_ident(spec.key)} = :k"), {"k": target}
         ).first()
         if exists is None:
             raise NotFound(f"no live {spec.name} record with that key to link to")
@@ -705,7 +709,4 @@ def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()}
 
 
-def _json(value: Any) -> str:
-    import orjson
 
-    return orjson.dumps(value).decode()

@@ -30,7 +30,8 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from mdr.errors import MdrError
+from mdr.db.sql import advisory_lock
+from mdr.errors import MdrError, error_text
 from reconciliation import service
 
 log = logging.getLogger(__name__)
@@ -48,12 +49,9 @@ def run_next(engine: Engine) -> int | None:
             "AND upload_path IS NOT NULL ORDER BY run_id LIMIT 100")).all()
         conn.rollback()
         for run_id, dataset, agency in queued:
-            key = service.run_lock_key(dataset, agency)
-            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-                conn.rollback()
-                continue
-            conn.commit()
-            try:
+            with advisory_lock(conn, service.run_lock_name(dataset, agency), wait=False) as held:
+                if not held:
+                    continue
                 row = conn.execute(text(
                     "SELECT dataset, agency, source, scope, status, granted_fields, "
                     "upload_path, options FROM reconciliation_run WHERE run_id = :r"),
@@ -63,9 +61,6 @@ def run_next(engine: Engine) -> int | None:
                     continue
                 _carry_out(engine, run_id, row)
                 return int(run_id)
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                conn.commit()
     return None
 
 
@@ -81,7 +76,7 @@ def _carry_out(engine: Engine, run_id: int, row: Any) -> None:
     except Exception as exc:
         # Not log.exception: a database error's text can quote the agency's rows.
         log.error("reconciliation run failed",
-                  extra={"run_id": run_id, "error": service.error_text(exc)})
+                  extra={"run_id": run_id, "error": error_text(exc)})
 
 
 def work(engine: Engine, *, stop: Callable[[], bool] = lambda: False,

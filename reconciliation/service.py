@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 import polars as pl
 from sqlalchemy import Connection, Engine, RowMapping, text
 
@@ -49,8 +48,8 @@ from entities.spec import Comparator, DatasetSpec, FieldSpec
 from entities.tables import ANNOUNCED_SQL
 from mdr.access import gate
 from mdr.access.keys import Principal
-from mdr.errors import FieldNotGranted, Forbidden, InvalidInput, MdrError, NotFound, scrubbed
-from mdr.scheduler import advisory_key
+from mdr.db.sql import advisory_lock, json_param, quote_ident
+from mdr.errors import FieldNotGranted, Forbidden, InvalidInput, NotFound, error_text
 from mdr.tabular import normalise_encoding
 from reconciliation import comparators, inbox, intake, metrics
 from reconciliation.disclosure import SCORE_DECIMALS
@@ -179,12 +178,12 @@ def create_run(
                     "d": spec.name,
                     "a": check_agency(agency),
                     "s": source,
-                    "scope": _json(dict(scope)) if scope else None,
+                    "scope": json_param(dict(scope)) if scope else None,
                     "by": requested_by,
                     "p": purpose,
                     "g": list(granted_fields) if granted_fields is not None else None,
                     "u": str(upload_path) if upload_path is not None else None,
-                    "o": _json(dict(options)) if options is not None else None,
+                    "o": json_param(dict(options)) if options is not None else None,
                 },
             ).scalar_one()
         )
@@ -590,15 +589,15 @@ class _Run:
                     "n": copy.frame.height,
                     "rc": figures.records_compared,
                     "ra": figures.records_agreeing,
-                    "fa": _json(figures.field_agreement),
+                    "fa": json_param(figures.field_agreement),
                     "m": counts.get("match", 0),
                     "mwd": counts.get("match_with_differences", 0),
                     "ao": counts.get("agency_only", 0),
                     "am": counts.get("ambiguous", 0),
                     "mo": counts["master_only"],
                     "rv": linked.rule_version,
-                    "map": _json(copy.report()),
-                    "stats": _json(stats),
+                    "map": json_param(copy.report()),
+                    "stats": json_param(stats),
                 },
             )
             figures = metrics.RunFigures(
@@ -648,12 +647,6 @@ def _manual_links(conn: Connection, dataset: str, agency: str) -> list[ManualLin
     return [ManualLink(r[0], r[1], r[2]) for r in rows]
 
 
-def _q(name: str) -> str:
-    if not name.replace("_", "").isalnum() or not name.islower():
-        raise ValueError(f"unsafe SQL identifier {name!r}")
-    return f'"{name}"'
-
-
 def _load_master(
     conn: Connection,
     spec: DatasetSpec,
@@ -675,11 +668,11 @@ def _load_master(
         cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
         names = [f.name for f in spec.fields
                  if granted is None or f.name in granted or f.name == spec.key]
-        columns = ", ".join(f"c.{_q(name)}::text AS {_q(name)}" for name in names)
-        key = _q(spec.key)
+        columns = ", ".join(f"c.{quote_ident(name)}::text AS {quote_ident(name)}" for name in names)
+        key = quote_ident(spec.key)
         cursor.execute(ANNOUNCED_SQL)
         announced = {name for (name,) in cursor.fetchall()}
-        table = _q(spec.today_view if spec.name in announced else spec.current_table)
+        table = quote_ident(spec.today_view if spec.name in announced else spec.current_table)
         if not scope:
             query = f"SELECT {columns}, true AS {_IN_SCOPE} FROM {table} c"
         else:
@@ -687,10 +680,10 @@ def _load_master(
             params: list[Any] = []
             for name, values in scope.items():
                 if name == spec.linkage.scope_field:  # a region code also matches its prefix
-                    conditions.append(f"c.{_q(name)}::text LIKE ANY(%s)")
+                    conditions.append(f"c.{quote_ident(name)}::text LIKE ANY(%s)")
                     params.append([_like_prefix(v) for v in values])
                 else:
-                    conditions.append(f"c.{_q(name)}::text = ANY(%s)")
+                    conditions.append(f"c.{quote_ident(name)}::text = ANY(%s)")
                     params.append(list(values))
             in_scope = " AND ".join(conditions)
             wanted = (agency.get_column(spec.key).drop_nulls().cast(pl.String).to_list()
@@ -1023,25 +1016,16 @@ def _copy(conn: Connection, table: str, frame: pl.DataFrame) -> None:
         cursor.close()
 
 
-def run_lock_key(dataset: str, agency: str) -> int:
-    return advisory_key(f"mdr-reconcile:{dataset}:{agency}")
+def run_lock_name(dataset: str, agency: str) -> str:
+    """The advisory lock runs of one agency's copy of one dataset share."""
+    return f"mdr-reconcile:{dataset}:{agency}"
 
 
 @contextmanager
 def run_lock(engine: Engine, dataset: str, agency: str) -> Iterator[None]:
     """Serialise runs of one agency's copy of one dataset (a later one waits)."""
-    conn = engine.connect()
-    key = run_lock_key(dataset, agency)
-    try:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()
-    finally:
-        conn.close()
+    with engine.connect() as conn, advisory_lock(conn, run_lock_name(dataset, agency)):
+        yield
 
 
 #: Times a worker may start an upload's run: one interrupted twice (a worker killed
@@ -1083,23 +1067,6 @@ def _mark(engine: Engine, run_id: int, status: str, *, error: str | None = None)
             ),
             {"s": status, "e": error, "r": run_id},
         )
-
-
-def error_text(exc: BaseException) -> str:
-    """What a failed run records and logs: the error's first line, which for a database
-    error is its message, without the DETAIL and CONTEXT lines that can quote the data."""
-    if isinstance(exc, MdrError):
-        return scrubbed(exc.detail[:2000])
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
-    if isinstance(exc, OSError) and exc.strerror:  # its file name is the server's path
-        return f"{type(exc).__name__}: {exc.strerror}"
-    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return scrubbed(f"{type(exc).__name__}: {detail[0] if detail else ''}"[:2000])
-
-
-def _json(value: Any) -> str:
-    return orjson.dumps(value, default=str).decode()
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -43,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -60,8 +59,8 @@ from entities.catalogue import recount
 from entities.masking import mask_field
 from entities.registry import get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
-from mdr.errors import ConfigurationError, Conflict, InvalidInput, MassEndRefused, scrubbed
-from mdr.scheduler import advisory_key
+from mdr.db.sql import advisory_key, advisory_lock, json_param, literal, quote_ident
+from mdr.errors import ConfigurationError, Conflict, InvalidInput, MassEndRefused, error_text
 from mdr.timezone import today_in_korea
 
 if TYPE_CHECKING:
@@ -77,7 +76,6 @@ AS_OF_AHEAD = dt.timedelta(days=3653)
 #: Delta files may carry this column: ``upsert`` (default) or ``end`` (end of validity).
 OP_COLUMN = "_op"
 OP_VALUES = ("upsert", "end")
-_SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SEP = "\x1f"  # separates field and reason inside the problems array
 OUTBOX_LOCK = advisory_key("mdr-outbox-commit-order")
 
@@ -127,23 +125,12 @@ class SyncResult:
 # --------------------------------------------------------------------------- SQL pieces
 
 
-def _q(name: str) -> str:
-    """Quote a spec-derived identifier (specs only use safe snake_case names)."""
-    if not _SAFE_NAME.match(name):
-        raise ValueError(f"unsafe SQL identifier {name!r}")
-    return f'"{name}"'
-
-
 def _relation_of(spec: DatasetSpec, f: FieldSpec) -> RelationSpec | None:
     return next((r for r in spec.relations if r.field == f.name), None)
 
 
 def _target_validator(dataset: str) -> str | None:
     return get_dataset(dataset).key_field.validator
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _normalised(spec: DatasetSpec, f: FieldSpec, col: str) -> str:
@@ -153,11 +140,11 @@ def _normalised(spec: DatasetSpec, f: FieldSpec, col: str) -> str:
         return f"mdr_norm_{f.validator}({col})"
     if relation is not None and relation.kind_field and not f.validator:
         cases = " ".join(
-            f"WHEN {_lit(kind)} THEN mdr_norm_{_target_validator(target)}({col})"
+            f"WHEN {literal(kind)} THEN mdr_norm_{_target_validator(target)}({col})"
             for kind, target in relation.targets.items()
             if _target_validator(target)
         )
-        return f"CASE s.{_q(relation.kind_field)} {cases} ELSE {col} END"
+        return f"CASE s.{quote_ident(relation.kind_field)} {cases} ELSE {col} END"
     if relation is not None and relation.many:
         validator = _target_validator(relation.target_datasets[0])
         return (
@@ -184,11 +171,11 @@ def _problems(spec: DatasetSpec, f: FieldSpec, col: str) -> list[str]:
         checks.append(f"mdr_check_{f.validator}({col})")
     elif relation is not None and relation.kind_field:
         cases = " ".join(
-            f"WHEN {_lit(kind)} THEN mdr_check_{_target_validator(target)}({col})"
+            f"WHEN {literal(kind)} THEN mdr_check_{_target_validator(target)}({col})"
             for kind, target in relation.targets.items()
             if _target_validator(target)
         )
-        checks.append(f"CASE WHEN {col} IS NOT NULL THEN CASE s.{_q(relation.kind_field)} "
+        checks.append(f"CASE WHEN {col} IS NOT NULL THEN CASE s.{quote_ident(relation.kind_field)} "
                       f"{cases} END END")
     elif relation is not None and relation.many:
         validator = _target_validator(relation.target_datasets[0])
@@ -204,18 +191,18 @@ def _problems(spec: DatasetSpec, f: FieldSpec, col: str) -> list[str]:
     }.get(f.type)
     if type_rule is not None:
         checks.append(f"CASE WHEN {col} IS NOT NULL AND {type_rule[0]} "
-                      f"THEN {_lit(type_rule[1])} END")
+                      f"THEN {literal(type_rule[1])} END")
     if f.type is FieldType.CODE and f.codes:
-        allowed = ", ".join(_lit(c) for c in f.codes)
+        allowed = ", ".join(literal(c) for c in f.codes)
         shown = ", ".join(f.codes[:8]) + (", ..." if len(f.codes) > 8 else "")
         checks.append(f"CASE WHEN {col} IS NOT NULL AND {col} <> ALL (ARRAY[{allowed}]) "
-                      f"THEN {_lit('not one of the codes: ' + shown)} END")
+                      f"THEN {literal('not one of the codes: ' + shown)} END")
     if f.max_length:
         checks.append(f"CASE WHEN length({col}) > {int(f.max_length)} "
                       f"THEN 'longer than {int(f.max_length)} characters' END")
-    checks.append(f"CASE WHEN strpos({col}, {_lit(NUL_MARK)}) > 0 "
+    checks.append(f"CASE WHEN strpos({col}, {literal(NUL_MARK)}) > 0 "
                   "THEN 'holds a NUL or U+FFFD (replacement) character' END")
-    return [f"CASE WHEN ({check}) IS NOT NULL THEN {_lit(f.name + _SEP)} || ({check}) END"
+    return [f"CASE WHEN ({check}) IS NOT NULL THEN {literal(f.name + _SEP)} || ({check}) END"
             for check in checks]
 
 
@@ -260,7 +247,7 @@ def source_row_hash(spec: DatasetSpec, absent: tuple[str, ...] = ()) -> pl.Expr:
 
 def _row_digest(spec: DatasetSpec, alias: str) -> str:
     """Digest of a row's raw text recorded with each version (``row_hash``)."""
-    cols = ", ".join(f"{alias}.{_q(f.name)}" for f in spec.fields)
+    cols = ", ".join(f"{alias}.{quote_ident(f.name)}" for f in spec.fields)
     return f"md5(ROW({cols})::text)::uuid"
 
 
@@ -270,23 +257,13 @@ def _row_digest(spec: DatasetSpec, alias: str) -> str:
 @contextmanager
 def dataset_lock(engine: Engine, dataset: str) -> Iterator[Connection]:
     """Hold the dataset's sync lock for the duration; refuse if another sync holds it."""
-    conn = engine.connect()
-    try:
-        key = advisory_key("mdr-sync:" + dataset)
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
-        conn.commit()
+    with engine.connect() as conn, advisory_lock(conn, "mdr-sync:" + dataset, wait=False) as got:
         if not got:
             raise SyncAlreadyRunning(
                 f"a sync of {dataset} is already running; wait for it to finish "
                 f"(see `mdr sync history {dataset}`)"
             )
-        try:
-            yield conn
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()
-    finally:
-        conn.close()
+        yield conn
 
 
 def apply_snapshot(
@@ -393,14 +370,14 @@ def apply_snapshot(
                     "c": result.created,
                     "ch": result.changed + result.corrected, "e": result.ended,
                     "u": result.unchanged, "q": result.quarantined, "b": batch_id,
-                    "t": _json(result.timings | {"corrected_rows": result.corrected,
+                    "t": json_param(result.timings | {"corrected_rows": result.corrected,
                                                   "checked_rows": result.checked})})
                 recount(conn, dataset, synced_at=dt.datetime.now(dt.UTC))
         except Exception as exc:
             ledger.execute(text(
                 "UPDATE sync_batch SET status = 'failed', finished_at = now(), error = :e, "
                 "archive_path = :p WHERE batch_id = :b"
-            ), {"b": batch_id, "e": _error_text(exc),
+            ), {"b": batch_id, "e": error_text(exc),
                 "p": str(archive_path) if archive_path else None})
             ledger.commit()
             raise
@@ -428,18 +405,6 @@ def check_as_of(as_of: dt.date) -> dt.date:
                            f"between {EARLIEST_AS_OF.isoformat()} and {latest.isoformat()} "
                            "(ten years ahead)", as_of=as_of.isoformat())
     return as_of
-
-
-def _json(value: dict[str, Any]) -> str:
-    import orjson
-
-    return orjson.dumps(value).decode()
-
-
-def _error_text(exc: Exception) -> str:
-    detail = getattr(exc, "detail", None) or str(getattr(exc, "orig", None) or exc)
-    first = detail.strip().splitlines()[0] if detail.strip() else ""
-    return scrubbed(f"{exc.__class__.__name__}: {first}"[:500])
 
 
 def _archive(original: Path | None, archive_dir: Path | None, dataset: str,
@@ -509,15 +474,15 @@ class _Apply:
         self.mode, self.as_of, self.step = mode, as_of, step
         self.guard_mass_end = guard_mass_end
         self.keep_fields = keep_fields
-        self.kept = [_q(name) for name in keep_fields]
+        self.kept = [quote_ident(name) for name in keep_fields]
         # Batches applied before this one but dated after it (see _find_later_batches).
         self.later_full: dt.date | None = None
         self.later_deltas: list[int] = []
         self.any_later = False
-        self.key = _q(spec.key)
-        self.fields = [_q(f.name) for f in spec.fields]
-        self.version = _q(spec.version_table)
-        self.current = _q(spec.current_table)
+        self.key = quote_ident(spec.key)
+        self.fields = [quote_ident(f.name) for f in spec.fields]
+        self.version = quote_ident(spec.version_table)
+        self.current = quote_ident(spec.current_table)
         self.params = {"b": result.batch_id, "as_of": as_of, "d": spec.name}
         # A quarantined row as kept: its fields as received, and its operation if any.
         self.raw_row = ("(to_jsonb(s) - 'row_number' - 'raw_hash' - 'op' || CASE WHEN s.op "
@@ -652,7 +617,7 @@ class _Apply:
         problems: list[str] = []
         key_only: list[str] = []
         for f in spec.fields:
-            exprs = _problems(spec, f, f"s.{_q(f.name)}")
+            exprs = _problems(spec, f, f"s.{quote_ident(f.name)}")
             problems += exprs
             if f.name == spec.key:
                 key_only = exprs
@@ -708,7 +673,8 @@ class _Apply:
         self.result.quarantined += int(self.sql(
             "SELECT count(*) FROM sync_checked WHERE cardinality(problems) > 0").scalar_one())
         typed = ", ".join(
-            f"{_normalised(spec, f, 's.' + _q(f.name))} AS {_q(f.name)}" for f in spec.fields
+            f"{_normalised(spec, f, 's.' + quote_ident(f.name))} AS {quote_ident(f.name)}"
+            for f in spec.fields
         )
         self.sql(
             "CREATE TEMP TABLE sync_in ON COMMIT DROP AS "
@@ -942,7 +908,8 @@ class _Apply:
             {"batch_id": [self.result.batch_id] * len(self.unreadable),
              "row_number": [row.row for row in self.unreadable],
              "reason": [f"line {row.line} {row.reason}" for row in self.unreadable],
-             "raw": [_json({"_line": row.line, "_text": row.text}) for row in self.unreadable]},
+             "raw": [json_param({"_line": row.line, "_text": row.text})
+                     for row in self.unreadable]},
             schema={"batch_id": pl.Int64, "row_number": pl.Int64, "reason": pl.String,
                     "raw": pl.String}))
         count = len(self.unreadable)

@@ -22,8 +22,8 @@ from mdr.db.migrate import (
     head_revision,
     upgrade,
 )
+from mdr.db.sql import advisory_key
 from mdr.errors import InvalidInput
-from mdr.scheduler import advisory_key
 from tests.helpers import clean_env
 
 pytestmark = pytest.mark.db

@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from mdr.db.engine import make_engine
 from mdr.db.migrate import upgrade
-from mdr.scheduler import JobSpec, MdrScheduler, advisory_key, heartbeat, run_locked
+from mdr.db.sql import advisory_key
+from mdr.scheduler import JobSpec, MdrScheduler, heartbeat, run_locked
 
 pytestmark = pytest.mark.db
 

@@ -42,8 +42,8 @@ from sqlalchemy.orm import Session
 
 from api.console.models import ROLES
 from api.deps import WRITE_SESSION
+from mdr.db.sql import advisory_key
 from mdr.errors import Conflict, InvalidInput
-from mdr.scheduler import advisory_key
 
 COOKIE: Final = "mdr_console"
 PRE_COOKIE: Final = "mdr_console_pre"

@@ -22,10 +22,12 @@ from api.console.auth import StaffUser
 from api.records_service import Cursors, search_value
 from entities.masking import mask_field
 from entities.registry import DATASETS, get_dataset
-from entities.spec import DatasetSpec, FieldType, SearchKind
+from entities.spec import DatasetSpec, SearchKind
+from entities.tables import sql_type
 from mdr.access import gate
 from mdr.access.keys import Principal
 from mdr.access.secrets import LogKeys, identifier_hmac
+from mdr.db.sql import quote_ident
 from mdr.errors import InvalidInput, RecordNotFound
 from mdr.quality import charts
 from mdr.quality import scorecards as quality
@@ -34,10 +36,6 @@ from mdr.quality.runner import mask_samples
 from mdr.timezone import SEOUL
 from reconciliation.models import ACTIONS
 
-SQL_TYPES: Final = {
-    FieldType.TEXT: "text", FieldType.CODE: "text", FieldType.INTEGER: "bigint",
-    FieldType.DECIMAL: "numeric", FieldType.DATE: "date", FieldType.BOOLEAN: "boolean",
-}
 ACCESS_ROWS: Final = 50
 
 
@@ -76,10 +74,6 @@ def pct(rate: float | None, digits: int = 1) -> str:
     return "—" if rate is None else f"{rate * 100:.{digits}f}%"
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 # ----------------------------------------------------------------------------- records
 
 
@@ -112,25 +106,25 @@ def search_records(
                              name=spec.field_spec(field).label_en)
         last = position == len(search.fields) - 1
         if search.kind is SearchKind.TRIGRAM:
-            clauses.append(f"{_q(field)} % :{name}")
+            clauses.append(f"{quote_ident(field)} % :{name}")
             args[name] = str(value)
         elif search.kind is SearchKind.PREFIX and last:
             escaped = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append(f"{_q(field)} LIKE :{name} || '%'")
+            clauses.append(f"{quote_ident(field)} LIKE :{name} || '%'")
             args[name] = escaped
         else:
-            kind = SQL_TYPES[spec.field_spec(field).type]
-            clauses.append(f"{_q(field)} = CAST(:{name} AS {kind})")
+            kind = sql_type(spec.field_spec(field).type)
+            clauses.append(f"{quote_ident(field)} = CAST(:{name} AS {kind})")
             args[name] = value
     bound = _cursor_query(spec, search_name, params, user)
     if after:
-        clauses.append(f"{_q(spec.key)} > :after")
+        clauses.append(f"{quote_ident(spec.key)} > :after")
         args["after"] = _cursors(secret).decode(after, search_name, bound)
-    cols = ", ".join(_q(f.name) for f in spec.fields)
+    cols = ", ".join(quote_ident(f.name) for f in spec.fields)
     rows = session.execute(
         text(
-            f"SELECT {cols}, version_id FROM {_q(spec.current_table)} "
-            f"WHERE {' AND '.join(clauses)} ORDER BY {_q(spec.key)} LIMIT :n"
+            f"SELECT {cols}, version_id FROM {quote_ident(spec.current_table)} "
+            f"WHERE {' AND '.join(clauses)} ORDER BY {quote_ident(spec.key)} LIMIT :n"
         ),
         args | {"n": limit + 1},
     ).mappings().all()
@@ -157,27 +151,28 @@ def record(
     The member of staff sees it unmasked, and the read is logged under their name and
     their role's purpose (:mod:`mdr.access.gate`), so the data subject sees it too
     (``logged``: the caller has logged this read already, in the same transaction)."""
-    version = _q(spec.version_table)
+    version = quote_ident(spec.version_table)
     key = session.execute(
-        text(f"SELECT {_q(spec.key)} FROM {version} WHERE version_id = :v"), {"v": version_id}
+        text(f"SELECT {quote_ident(spec.key)} FROM {version} WHERE version_id = :v"),
+        {"v": version_id},
     ).scalar_one_or_none()
     if key is None:
         raise RecordNotFound(f"no {spec.name} version {version_id}")
-    cols = ", ".join(_q(f.name) for f in spec.fields)
+    cols = ", ".join(quote_ident(f.name) for f in spec.fields)
     current = session.execute(
         text(
             f"SELECT c.{cols.replace(', ', ', c.')}, c.version_id, c.valid_from, c.recorded_at,"
             f" c.batch_id, v.source_row, b.source, b.mode, b.as_of"
-            f" FROM {_q(spec.current_table)} c JOIN {version} v USING (version_id)"
+            f" FROM {quote_ident(spec.current_table)} c JOIN {version} v USING (version_id)"
             f" LEFT JOIN sync_batch b ON b.batch_id = c.batch_id"
-            f" WHERE c.{_q(spec.key)} = :k"
+            f" WHERE c.{quote_ident(spec.key)} = :k"
         ),
         {"k": key},
     ).mappings().first()
     history = session.execute(
         text(
             f"SELECT {cols}, version_id, valid_from, valid_to, recorded_at, superseded_at,"
-            f" batch_id FROM {version} WHERE {_q(spec.key)} = :k"
+            f" batch_id FROM {version} WHERE {quote_ident(spec.key)} = :k"
             " ORDER BY recorded_at, valid_from, version_id"
         ),
         {"k": key},
@@ -250,8 +245,8 @@ def master_version(session: Session, dataset: str, item_id: int) -> int | None:
     spec = get_dataset(dataset)
     version_id = session.execute(
         text(
-            f"SELECT c.version_id FROM steward_item i JOIN {_q(spec.current_table)} c"
-            f" ON c.{_q(spec.key)}::text = i.master_key WHERE i.item_id = :i"
+            f"SELECT c.version_id FROM steward_item i JOIN {quote_ident(spec.current_table)} c"
+            f" ON c.{quote_ident(spec.key)}::text = i.master_key WHERE i.item_id = :i"
         ),
         {"i": item_id},
     ).scalar_one_or_none()

@@ -15,11 +15,11 @@ from sqlalchemy import Engine, text
 
 import migrations
 from mdr.db.engine import make_engine
+from mdr.db.sql import advisory_key
 from mdr.errors import InvalidInput
-from mdr.scheduler import advisory_key
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
-#: Name of the advisory lock every upgrade and downgrade holds (key: mdr.scheduler.advisory_key).
+#: Name of the advisory lock every upgrade and downgrade holds (key: mdr.db.sql.advisory_key).
 MIGRATION_LOCK = "mdr-migrate"
 
 

@@ -50,7 +50,6 @@ all rules of a table into one scan.
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -63,6 +62,7 @@ from entities.licence import MINIMUM_AGE
 from entities.registry import DATASETS, get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
 from entities.tables import live_table
+from mdr.db.sql import literal, quote_ident
 from mdr.errors import NotFound
 from mdr.timezone import TODAY_IN_KOREA_SQL
 
@@ -99,7 +99,6 @@ every compared field. The optional ``field_agreement`` maps a field name to
 ``{"compared": n, "agreeing": m}``. The latest finished run per agency counts.
 """
 
-_SAFE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class Dimension(StrEnum):
@@ -199,15 +198,7 @@ class Rule:
 # --------------------------------------------------------------------------- SQL helpers
 
 
-def q(name: str) -> str:
-    """Quote a spec-derived identifier (specs use only snake_case names)."""
-    if not _SAFE.match(name):
-        raise ValueError(f"unsafe SQL identifier {name!r}")
-    return f'"{name}"'
-
-
-def lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+q, lit = quote_ident, literal  # short: rules are written as SQL text full of them
 
 
 def col(name: str, alias: str = "t") -> str:

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from reconciliation.service import error_text
+from mdr.errors import error_text
 from tests.api.conftest import new_key
 
 pytestmark = pytest.mark.db

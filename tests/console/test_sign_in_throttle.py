@@ -23,7 +23,7 @@ from api.console.auth import (
     sign_in,
     source_address,
 )
-from mdr.scheduler import advisory_key
+from mdr.db.sql import advisory_key
 from tests.console.seed import PASSWORD, add_user
 
 pytestmark = pytest.mark.db

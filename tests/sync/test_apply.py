@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from entities.registry import get_dataset
+from mdr.db.sql import advisory_key
 from mdr.errors import ConfigurationError, InvalidInput, MassEndRefused
-from mdr.scheduler import advisory_key
 from sync.service import SyncAlreadyRunning, apply_snapshot, source_row_hash
 from tests.factories import make
 from tests.sync.conftest import frame_of
