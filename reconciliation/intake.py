@@ -4,7 +4,7 @@ An agency copy is not the owner's contract (that is sync's strict reader): it
 may lack optional fields and even the natural key, and name its columns its own
 way (``성명``, ``주민번호``). Columns are mapped by
 :func:`reconciliation.columns.map_columns` (canonical names, labels, vocabulary
-synonyms) or by an explicit YAML mapping file (:func:`sync.mapping.load_mapping`,
+synonyms) or by an explicit YAML mapping file (:func:`entities.mapping.load_mapping`,
 whose ``ignore:`` list drops columns on purpose).
 
 What is refused, with one message naming every offending column and never a
@@ -40,8 +40,8 @@ from typing import Final
 import polars as pl
 
 from entities.spec import DatasetSpec
+from entities.tabular import normalise_encoding, parquet_column_as_text, unused_entries
 from mdr.errors import InvalidInput
-from mdr.tabular import normalise_encoding, parquet_column_as_text, unused_entries
 from reconciliation.columns import ColumnMapping, map_columns
 from reconciliation.normalise import RAW_SUFFIX
 
@@ -120,7 +120,7 @@ def read_agency_copy(
     """Read and map an agency copy; raise :class:`InvalidInput` for what cannot be used.
 
     ``mapping`` is agency column -> field (``""`` ignores the column), as
-    :func:`sync.mapping.load_mapping` returns it. ``source_name`` names the file in
+    :func:`entities.mapping.load_mapping` returns it. ``source_name`` names the file in
     messages (an upload's original name rather than its stored path).
     """
     path = Path(path)

@@ -43,14 +43,15 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Connection, Engine, RowMapping, text
 
+from entities.mapping import load_mapping
 from entities.registry import DATASETS, get_dataset
 from entities.spec import Comparator, DatasetSpec, FieldSpec
 from entities.tables import ANNOUNCED_SQL
+from entities.tabular import normalise_encoding
 from mdr.access import gate
 from mdr.access.keys import Principal
 from mdr.db.sql import advisory_lock, json_param, quote_ident
 from mdr.errors import FieldNotGranted, Forbidden, InvalidInput, NotFound, error_text
-from mdr.tabular import normalise_encoding
 from reconciliation import comparators, inbox, intake, metrics
 from reconciliation.disclosure import SCORE_DECIMALS
 from reconciliation.linkage import LinkResult, LinkSettings, link
@@ -271,8 +272,6 @@ def reconcile_file(
 ) -> RunResult:
     """Reconcile one agency file in this process (the CLI's entry point): check at the
     gate, record, run. Without a principal, an operator (:func:`operator`) asks."""
-    from sync.mapping import load_mapping
-
     principal = principal or operator("cli")
     prepared = prepare_run(principal, dataset, agency=agency, purpose=purpose, scope=scope,
                            source=Path(path).name, format_name=format_name, encoding=encoding)

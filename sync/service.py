@@ -56,6 +56,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, text
 
 from entities.catalogue import recount
+from entities.mapping import load_mapping
 from entities.masking import mask_field
 from entities.registry import get_dataset
 from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
@@ -1032,7 +1033,6 @@ def sync_file(
     Column problems (missing required or unknown columns, bad encoding) are
     raised before anything is written.
     """
-    from sync.mapping import load_mapping
     from sync.sources import read_file
 
     spec = get_dataset(dataset)

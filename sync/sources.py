@@ -7,7 +7,7 @@ zeros of identifiers must survive, and format errors are for the validation in
 PostgreSQL, which reports them per row and field without losing the good rows.
 
 Sources are the agency's contract, so the adapters are strict where leniency
-would hide drift: column names must resolve (:mod:`sync.mapping`), and a non-UTF-8
+would hide drift: column names must resolve (:mod:`entities.mapping`), and a non-UTF-8
 file needs an explicit ``encoding`` rather than a guess. A quote inside an unquoted
 field (an inch mark: ``1/2" 파이프``) is read as itself, as Python's :mod:`csv` module
 reads it. A CSV line that cannot be read as a row (too few or too many fields, an
@@ -36,10 +36,10 @@ from typing import IO, Final, NoReturn
 
 import polars as pl
 
+from entities.mapping import ColumnResolution, enforce_contract, resolve_columns
 from entities.spec import DatasetSpec, FieldType
+from entities.tabular import CP949, UTF8, normalise_encoding, parquet_column_as_text
 from mdr.errors import DatabaseUnavailable, InvalidInput
-from mdr.tabular import CP949, UTF8, normalise_encoding, parquet_column_as_text
-from sync.mapping import ColumnResolution, enforce_contract, resolve_columns
 
 HASH_CHUNK: Final = 1 << 20
 _HEAD_CHUNK: Final = 1 << 16

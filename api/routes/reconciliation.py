@@ -47,6 +47,7 @@ from api.deps_access import as_staff, read_context
 from api.json import json_response
 from api.records_service import ReadContext
 from api.uploads import MultipartReader
+from entities.mapping import load_mapping
 from entities.registry import get_dataset
 from mdr.access.keys import Principal
 from mdr.errors import Forbidden, InvalidInput, scrubbed, shown
@@ -130,8 +131,6 @@ def _one(fields: dict[str, list[str]], name: str) -> str | None:
         "encoding": {"scope": {"style": "form", "explode": True}}}}}},
 )
 async def create_run(request: Request, ctx: ReadContext = Depends(read_context)) -> Response:
-    from sync.mapping import load_mapping
-
     principal = ctx.principal
     if STEWARD in principal.grants:
         principal = as_staff(principal, STEWARD)

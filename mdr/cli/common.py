@@ -80,8 +80,8 @@ def print_json(document: Any) -> None:
 
 def checked_encoding(value: str | None) -> str | None:
     """``--encoding``: an unsupported one is a bad option (exit 2), before any work."""
+    from entities.tabular import normalise_encoding
     from mdr.errors import InvalidInput
-    from mdr.tabular import normalise_encoding
 
     if value is not None:
         try:

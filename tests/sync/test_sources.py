@@ -20,11 +20,11 @@ from sqlalchemy import Engine
 from sqlalchemy import text as sql_text
 from typer.testing import CliRunner
 
+from entities.mapping import IGNORE, load_mapping, resolve_columns
 from entities.registry import get_dataset
 from mdr.cli.main import app
 from mdr.errors import DatabaseUnavailable, InvalidInput
 from mdr.settings import get_settings
-from sync.mapping import IGNORE, load_mapping, resolve_columns
 from sync.sources import (
     _HEAD_CHUNK,
     MAX_UNREADABLE_SHARE,

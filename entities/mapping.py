@@ -37,9 +37,9 @@ from typing import Any, Final
 import yaml
 
 from entities.spec import DatasetSpec
+from entities.tabular import unused_entries
 from entities.vocabulary import normalise_label, terms_for_label
 from mdr.errors import InvalidInput
-from mdr.tabular import unused_entries
 
 IGNORE: Final = ""
 """Mapping target of a column listed under ``ignore:`` (no field name is empty)."""
