@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from api.console.auth import CsrfRefused, Forbidden, NotSignedIn
+from api.console.auth import CsrfRefused, NotSignedIn, RoleRequired
 from api.console.pages import router
 from api.console.web import STATIC_DIR, STATIC_PREFIX, render
 from mdr.errors import MdrError
@@ -27,7 +27,7 @@ async def _not_signed_in(request: Request, exc: Exception) -> Response:
 
 
 async def _forbidden(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, Forbidden)
+    assert isinstance(exc, RoleRequired)
     needed = ", ".join(exc.needed)
     return render(
         request, "message.html", exc.user, status_code=403,
@@ -71,5 +71,5 @@ def install_console(app: FastAPI) -> None:
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="console-static")
     app.include_router(router)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
-    app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(RoleRequired, _forbidden)
     app.add_exception_handler(CsrfRefused, _csrf)

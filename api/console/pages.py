@@ -24,21 +24,17 @@ from api.console import views
 from api.console.auth import (
     COOKIE,
     PRE_COOKIE,
-    StaffUser,
     check_csrf,
     current_user,
-    delayed_until,
     require,
-    session_user,
     set_pre_cookie,
     set_session_cookie,
-    sign_in,
-    sign_out,
     tokens_equal,
 )
 from api.console.web import render
 from api.deps import WRITE_SESSION
 from entities.registry import DATASETS, get_dataset
+from mdr.access.staff import StaffUser, delayed_until, session_user, sign_in, sign_out
 from mdr.errors import MdrError
 from mdr.quality import scorecards as quality
 from mdr.quality.report import build_report

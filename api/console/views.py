@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from api.console.auth import StaffUser
 from api.records_service import Cursors, search_value
 from entities.masking import mask_field
 from entities.registry import DATASETS, get_dataset
@@ -27,6 +26,7 @@ from entities.tables import sql_type
 from mdr.access import gate
 from mdr.access.keys import Principal
 from mdr.access.secrets import LogKeys, identifier_hmac
+from mdr.access.staff import StaffUser
 from mdr.db.sql import quote_ident
 from mdr.errors import InvalidInput, RecordNotFound
 from mdr.quality import charts

@@ -10,7 +10,7 @@ from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
-from api.console.auth import StaffUser
+from mdr.access.staff import StaffUser
 from mdr.timezone import SEOUL
 
 HERE: Final = Path(__file__).resolve().parent

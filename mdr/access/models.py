@@ -1,6 +1,9 @@
-"""Tables of agency access: who may read what, for which purposes, and who read what."""
+"""Tables of access: agencies and their keys and grants, staff users and their sessions,
+and the access log of who read what."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -18,6 +21,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from mdr.db.base import metadata
+
+
+class StaffRole(StrEnum):
+    """What a member of staff does in the console (and which purpose they read for)."""
+
+    STEWARD = "steward"
+    INSPECTOR = "inspector"
+    ADMINISTRATOR = "administrator"
+
 
 agency = Table(
     "agency",
@@ -104,4 +116,52 @@ access_log_chain = Table(
     CheckConstraint("scheme IN ('sha256', 'blake2b-keyed')", name="scheme"),
     CheckConstraint("kind IN ('lane', 'shared')", name="kind"),
     comment="One row per access-log writer; its rows in access_log share its chain_id",
+)
+
+# Staff: passwords only as argon2id hashes; a session is a random token in an HttpOnly
+# cookie, stored as its SHA-256 with the per-session CSRF token every console form carries.
+
+
+staff_user = Table(
+    "staff_user",
+    metadata,
+    Column("user_id", BigInteger, Identity(), primary_key=True),
+    Column("username", Text, nullable=False, unique=True),
+    Column("role", Text, nullable=False),
+    Column("password_hash", Text, nullable=False, comment="argon2id"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_sign_in_at", DateTime(timezone=True), nullable=True),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint(f"role IN ({', '.join(repr(r.value) for r in StaffRole)})", name="role"),
+    comment="People who sign in to the web console",
+)
+
+staff_session = Table(
+    "staff_session",
+    metadata,
+    Column("token_sha256", Text, primary_key=True),
+    Column(
+        "user_id",
+        BigInteger,
+        ForeignKey("staff_user.user_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("csrf_token", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Index("ix_staff_session_user_id", "user_id"),
+    comment="Signed-in console sessions (the cookie holds the token; only its hash is kept)",
+)
+
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("subject", Text, primary_key=True,
+           comment="HMAC of 'account:<name>' or 'source:<address>'"),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+    Column("blocked_until", DateTime(timezone=True), nullable=False),
+    Index("ix_sign_in_throttle_last_failure_at", "last_failure_at"),
+    comment="Failed console sign-ins, by account name and by source",
 )

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from api.console.auth import create_user
+from mdr.access.staff import create_user
 from mdr.quality.rules import all_rules
 from tests.factories import make, persist
 

@@ -12,9 +12,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api.console import views
-from api.console.auth import COOKIE, FREE_FAILURES, StaffUser, Throttle
+from api.console.auth import COOKIE
 from entities.masking import mask
 from entities.registry import get_dataset
+from mdr.access.staff import FREE_FAILURES, StaffUser, Throttle
 from tests.console.seed import (
     PASSWORD,
     add_check_runs,

@@ -1,6 +1,6 @@
 """Console sign-in throttling: by account name and by source, exponential, never a lock.
 
-The tests call :func:`api.console.auth.sign_in` as the sign-in page does, on the
+The tests call :func:`mdr.access.staff.sign_in` as the sign-in page does, on the
 rolled-back test session, where ``now()`` stands still: a wait is over when the test
 moves ``blocked_until`` to ``now()``.
 """
@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from api.console import auth
-from api.console.auth import (
+from mdr.access import staff as auth
+from mdr.access.staff import (
     ACCOUNT_MAX_DELAY,
     FREE_FAILURES,
     SOURCE_MAX_DELAY,
