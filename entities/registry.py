@@ -30,8 +30,10 @@ from entities import (
     vehicle,
     workplace,
 )
+from entities.identifiers import check, normalize
 from entities.spec import DatasetSpec
-from mdr.errors import UnknownDataset, shown
+from mdr.catalogue import register
+from mdr.errors import InvalidIdentifier, UnknownDataset, shown
 
 DATASETS: dict[str, DatasetSpec] = {
     module.SPEC.name: module.SPEC
@@ -70,3 +72,28 @@ def get_dataset(name: str) -> DatasetSpec:
             dataset=shown(name),
             valid=list(DATASETS),
         ) from None
+
+
+#: The identifiers a data subject is known by: Koreans by their resident registration
+#: number, foreign residents by their foreign registration number.
+SUBJECT_IDENTIFIERS = ("rrn", "frn")
+
+
+class _SpecCatalogue:
+    """The specs as the core's :class:`mdr.catalogue.Catalogue`."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return dataset_names()
+
+    def dataset(self, name: str) -> DatasetSpec:
+        return get_dataset(name)
+
+    def subject_identifier(self, raw: str) -> str:
+        for kind in SUBJECT_IDENTIFIERS:
+            if check(kind, raw).ok:
+                return normalize(kind, raw)
+        raise InvalidIdentifier("not a valid resident or foreign registration number")
+
+
+register(_SpecCatalogue())

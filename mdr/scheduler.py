@@ -202,10 +202,12 @@ class MdrScheduler:
     """An APScheduler (background or blocking) over the PostgreSQL job store."""
 
     def __init__(self, engine: Engine, jobs: list[JobSpec], *, blocking: bool = False) -> None:
-        from apscheduler.executors.pool import ThreadPoolExecutor
-        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-        from apscheduler.schedulers.background import BackgroundScheduler
-        from apscheduler.schedulers.blocking import BlockingScheduler
+        # Here, not at the top: the API and every CLI command import this module (job
+        # runs, heartbeats); APScheduler loads only in a process that runs a scheduler.
+        from apscheduler.executors.pool import ThreadPoolExecutor  # noqa: PLC0415
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore  # noqa: PLC0415
+        from apscheduler.schedulers.background import BackgroundScheduler  # noqa: PLC0415
+        from apscheduler.schedulers.blocking import BlockingScheduler  # noqa: PLC0415
 
         global _engine, _scheduler  # noqa: PLW0603 - run_job is called by reference
         _engine = engine

@@ -135,7 +135,8 @@ class Settings(BaseSettings):
     @field_validator("sync_cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        from apscheduler.triggers.cron import CronTrigger
+        # Only when MDR_SYNC_CRON is set: settings load in every command, APScheduler not.
+        from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415
 
         try:
             CronTrigger.from_crontab(value)
@@ -205,8 +206,9 @@ class Settings(BaseSettings):
 
 
 def _check_postgres_url(url: str) -> None:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    # Only when a URL is set: `mdr --help` loads settings, and SQLAlchemy takes 0.2 s.
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+    from sqlalchemy.exc import ArgumentError  # noqa: PLC0415
 
     try:
         parsed = make_url(url)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,8 +131,6 @@ def master_only_path(results_path: Path) -> Path:
 
 def check_results_path(out: Path) -> None:
     """Refuse a results path that cannot be written, before a run spends its time."""
-    import os
-
     for path in (out, master_only_path(out)):
         if path.is_dir():
             raise InvalidInput(f"--out {path} is a directory; give a file name such as "

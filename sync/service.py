@@ -63,6 +63,7 @@ from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
 from mdr.db.sql import advisory_key, advisory_lock, json_param, literal, quote_ident
 from mdr.errors import ConfigurationError, Conflict, InvalidInput, MassEndRefused, error_text
 from mdr.timezone import today_in_korea
+from sync.sources import read_file
 
 if TYPE_CHECKING:
     from sync.sources import UnreadableRow
@@ -1033,8 +1034,6 @@ def sync_file(
     Column problems (missing required or unknown columns, bad encoding) are
     raised before anything is written.
     """
-    from sync.sources import read_file
-
     spec = get_dataset(dataset)
     if mode not in MODES:
         raise InvalidInput(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")

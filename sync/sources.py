@@ -35,10 +35,15 @@ from pathlib import Path
 from typing import IO, Final, NoReturn
 
 import polars as pl
+import psycopg2
+from psycopg2 import errorcodes
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from entities.mapping import ColumnResolution, enforce_contract, resolve_columns
 from entities.spec import DatasetSpec, FieldType
 from entities.tabular import CP949, UTF8, normalise_encoding, parquet_column_as_text
+from mdr.db.engine import describe_url
 from mdr.errors import DatabaseUnavailable, InvalidInput
 
 HASH_CHUNK: Final = 1 << 20
@@ -169,11 +174,6 @@ def read_postgres(
     ``COPY (query) TO STDOUT`` in CSV, the fastest way PostgreSQL hands out
     rows. Booleans come out as ``true``/``false`` like Parquet's.
     """
-    import psycopg2
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from mdr.db.engine import describe_url
 
     try:
         parsed = make_url(url)
@@ -906,8 +906,6 @@ def _first_line(exc: Exception, secret: str | None) -> str:
 
 def _query_failed(exc: Exception, source: str, where: str, secret: str | None) -> NoReturn:
     """Turn a psycopg2 error into the right MdrError without quoting data values."""
-    import psycopg2
-    from psycopg2 import errorcodes
 
     if isinstance(exc, psycopg2.OperationalError) and getattr(exc, "pgcode", None) is None:
         raise DatabaseUnavailable(

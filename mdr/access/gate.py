@@ -15,8 +15,8 @@ every dataset but only for the purpose of their role (``stewardship``,
 ``inspection``), logged under their own name at :data:`STAFF_AGENCY`, so the data
 subject's own access log shows staff reads like any other.
 
-The gate knows datasets only through :class:`Disclosable` (a dataset spec has these
-members): the core does not import the dataset catalogue.
+The gate knows datasets only through :class:`mdr.catalogue.Dataset` (a dataset spec
+has its members): the core does not import the specs.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from sqlalchemy import Connection, text
 
 from mdr.access.audit import AuditEntry, append_entries
 from mdr.access.keys import STAFF_PURPOSES, Grant, Principal
 from mdr.access.secrets import IdentifierHasher, LogKeys
+from mdr.catalogue import Dataset
 from mdr.errors import FieldNotGranted, InvalidInput, NoGrant, PurposeNotGranted, shown
 
 #: The agency staff reads are logged under: the Ministry that keeps the repository.
@@ -38,25 +39,7 @@ STAFF_AGENCY: Final = "MOIS"
 STAFF_AGENCY_NAME: Final = "Ministry of the Interior and Safety (행정안전부)"
 #: What ``access_log.key_id`` holds for a staff read: ``staff:<user name>``.
 STAFF_PREFIX: Final = "staff:"
-class Disclosable(Protocol):
-    """What the gate needs of a dataset (``entities.spec.DatasetSpec`` has it)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def field_names(self) -> tuple[str, ...]: ...
-
-    @property
-    def identifier_fields(self) -> tuple[str, ...]:
-        """Fields holding a personal identifier: whom a record is about."""
-        ...
-
-
-Spec = TypeVar("Spec", bound=Disclosable)
+Spec = TypeVar("Spec", bound=Dataset)
 
 
 @dataclass(frozen=True)
@@ -120,7 +103,7 @@ def authorize(principal: Principal, spec: Spec, purpose: str | None,
     return Authorized(spec, tuple(dict.fromkeys(requested)), frozenset(allowed), purpose)
 
 
-def granted_fields(principal: Principal, spec: Disclosable, purpose: str | None,
+def granted_fields(principal: Principal, spec: Dataset, purpose: str | None,
                    fields: Iterable[str]) -> tuple[str, ...]:
     """Those of ``fields`` the grant allows (in spec order): what a comparison may use."""
     allowed = authorize(principal, spec, purpose, None).granted

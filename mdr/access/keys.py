@@ -14,12 +14,12 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from entities.registry import get_dataset
 from mdr.access.models import access_grant, agency, api_key
+from mdr.catalogue import catalogue
 from mdr.errors import InvalidInput, NotFound
 
 KEY_PREFIX = "mdr_"
@@ -82,7 +82,7 @@ def parse_grant(text: str) -> tuple[str, list[str] | None]:
         if colon:
             raise InvalidInput(f"the {dataset} role takes no field list")
         return dataset, None
-    spec = get_dataset(dataset)
+    spec = catalogue().dataset(dataset)
     if not colon:
         return dataset, None
     fields = [f.strip() for f in field_list.split(",") if f.strip()]
@@ -192,8 +192,6 @@ def principal_from_rows(rows: list[Any]) -> Principal | None:
 
 def authenticate_sync(conn: Connection, presented: str) -> Principal | None:
     """The same lookup on a synchronous connection (CLI, tests)."""
-    from sqlalchemy import text
-
     sql = PRINCIPAL_SQL.replace("$1", ":h")
     rows = conn.execute(text(sql), {"h": key_digest(presented)}).mappings().all()
     return principal_from_rows(list(rows))
@@ -213,7 +211,5 @@ def rotate_demo_key(session: Session) -> tuple[str, str]:
                               api_key.c.revoked_at.is_(None))
         .values(revoked_at=dt.datetime.now(dt.UTC))
     )
-    from entities.registry import DATASETS
-
     return create_key(session, agency_code=DEMO_AGENCY, agency_name="Demo agency (mdr up)",
-                      grants=[*DATASETS, *ROLES], purposes=[DEMO_PURPOSE], label="demo")
+                      grants=[*catalogue().names, *ROLES], purposes=[DEMO_PURPOSE], label="demo")

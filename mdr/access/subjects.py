@@ -18,9 +18,9 @@ import json
 import math
 import time
 
-from entities.identifiers import check, normalize
 from mdr.access.secrets import identifier_hmac
-from mdr.errors import InvalidIdentifier, Unauthorized
+from mdr.catalogue import catalogue
+from mdr.errors import Unauthorized
 
 
 def _b64(data: bytes) -> str:
@@ -31,18 +31,10 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-#: The identifiers a data subject is known by: Koreans by their resident registration
-#: number, foreign residents by their foreign registration number.
-SUBJECT_IDENTIFIERS = ("rrn", "frn")
-
-
 def subject_identifier(raw: str) -> str:
     """``raw`` in canonical form, if it is a valid resident or foreign registration
-    number; else :class:`InvalidIdentifier`."""
-    for kind in SUBJECT_IDENTIFIERS:
-        if check(kind, raw).ok:
-            return normalize(kind, raw)
-    raise InvalidIdentifier("not a valid resident or foreign registration number")
+    number; else :class:`~mdr.errors.InvalidIdentifier`."""
+    return catalogue().subject_identifier(raw)
 
 
 def subject_hash(secret: bytes, identifier: str) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from mdr.embedded import EmbeddedPostgres
 from mdr.errors import ConfigurationError, DatabaseUnavailable
 from mdr.settings import EMBEDDED_URL_ENV, Settings, embedded_url_from_parent
 
@@ -120,8 +121,6 @@ def resolve_database(settings: Settings) -> Database:
     inherited = embedded_url_from_parent()
     if inherited:
         return Database(inherited, embedded=True)
-    from mdr.embedded import EmbeddedPostgres
-
     if _embedded_handle is None:
         _embedded_handle = EmbeddedPostgres(settings.data_dir)
     url = _embedded_handle.acquire()

@@ -13,6 +13,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
+import asyncpg
+
 LaneT = TypeVar("LaneT")
 
 
@@ -30,8 +32,6 @@ def connection_broke(exc: BaseException) -> bool:
     InternalClientError ("cannot switch to state 12"). InterfaceError's subclasses are
     not: they report a bad argument or a configuration (a 422 or a bug, not a 503).
     """
-    import asyncpg
-
     return isinstance(exc, asyncpg.InternalClientError) or type(exc) is asyncpg.InterfaceError
 
 
@@ -53,8 +53,6 @@ async def connect_or_lost(*args: Any, **kwargs: Any) -> Any:
     """``asyncpg.connect``, failing as :class:`ConnectionLost` (a 503) when no server is
     there to refuse: a Unix socket's file is gone while its server is stopped
     (FileNotFoundError, which is no ConnectionError), or a host name does not resolve."""
-    import asyncpg
-
     try:
         return await asyncpg.connect(*args, **kwargs)
     except OSError as exc:

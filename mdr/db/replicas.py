@@ -39,6 +39,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
+from sqlalchemy import event
+
 from mdr.db.engine import describe_url
 
 if TYPE_CHECKING:
@@ -160,8 +163,6 @@ class ReplicaMonitor:
                     log.exception("breaking off reads on replica %s failed", replica.name)
 
     async def _lag(self, replica: Replica) -> float | None:
-        import asyncpg
-
         conn = self._connections.get(replica)
         if conn is None or conn.is_closed():
             conn = self._connections[replica] = await asyncpg.connect(
@@ -252,8 +253,6 @@ def connection_breaker(engine: Engine) -> Callable[[], int]:
     the socket under it makes it fail at once (and the pool replace the connection),
     so that its request can be retried elsewhere.
     """
-    from sqlalchemy import event
-
     held: dict[int, Any] = {}
 
     @event.listens_for(engine, "connect")
