@@ -64,6 +64,7 @@ from entities.spec import DatasetSpec, FieldSpec, FieldType, RelationSpec
 from entities.tables import live_table
 from mdr.db.sql import literal, quote_ident
 from mdr.errors import NotFound
+from mdr.quality.models import Dimension, Severity
 from mdr.timezone import TODAY_IN_KOREA_SQL
 
 SAMPLE_LIMIT = 50
@@ -99,23 +100,6 @@ every compared field. The optional ``field_agreement`` maps a field name to
 ``{"compared": n, "agreeing": m}``. The latest finished run per agency counts.
 """
 
-
-
-class Dimension(StrEnum):
-    """DAMA data-quality dimensions."""
-
-    COMPLETENESS = "completeness"
-    VALIDITY = "validity"
-    UNIQUENESS = "uniqueness"
-    CONSISTENCY = "consistency"
-    TIMELINESS = "timeliness"
-    ACCURACY = "accuracy"
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
 
 
 class RuleKind(StrEnum):
