@@ -41,11 +41,9 @@ from mdr.quality.rules import (
     Join,
     Rule,
     RuleKind,
-    lit,
-    max_age_sql,
-    q,
     select_rules,
 )
+from mdr.quality.rules.model import lit, max_age_sql, q
 
 log = logging.getLogger(__name__)
 
