@@ -37,8 +37,8 @@ from entities.registry import DATASETS, get_dataset
 from mdr.access.staff import StaffUser, delayed_until, session_user, sign_in, sign_out
 from mdr.errors import MdrError
 from mdr.quality import scorecards as quality
+from mdr.quality.models import DIMENSIONS
 from mdr.quality.report import build_report
-from mdr.quality.scorecards import DIMENSIONS
 from reconciliation import inbox
 from reconciliation.models import ACTIONS, ITEM_KINDS
 

@@ -31,6 +31,7 @@ from mdr.db.sql import quote_ident
 from mdr.errors import InvalidInput, RecordNotFound
 from mdr.quality import charts
 from mdr.quality import scorecards as quality
+from mdr.quality.models import DIMENSIONS
 from mdr.quality.rules import get_rule
 from mdr.quality.runner import mask_samples
 from mdr.timezone import SEOUL
@@ -269,7 +270,7 @@ def _series(points: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[dt.date
     for (dimension, run_id), (passed, run) in tallies.items():
         if run:
             series[dimension].append((when[run_id], passed / run))
-    return {d: sorted(series[d]) for d in quality.DIMENSIONS if d in series}
+    return {d: sorted(series[d]) for d in DIMENSIONS if d in series}
 
 
 def trend_charts(session: Session) -> dict[str, Any]:
@@ -319,7 +320,7 @@ def drill_down(session: Session, spec: DatasetSpec, dimension: str | None) -> di
             "checked_at": _kst(row["checked_at"]),
         })
     return {
-        "dimensions": {d: per_dimension[d].as_dict() for d in quality.DIMENSIONS
+        "dimensions": {d: per_dimension[d].as_dict() for d in DIMENSIONS
                        if d in per_dimension},
         "rules": rules,
     }

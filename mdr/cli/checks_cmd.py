@@ -15,6 +15,7 @@ from rich.table import Table
 
 from mdr.cli import common
 from mdr.db.engine import unit_of_work
+from mdr.quality.models import ResultStatus, Severity
 
 app = typer.Typer(help="Integrity checks: the rule catalogue and check runs.",
                   no_args_is_help=True)
@@ -25,8 +26,9 @@ DatasetOption = Annotated[
     typer.Option("--dataset", "-d", help="Only rules of this dataset (repeatable)."),
 ]
 
-STATUS_STYLE = {"passed": "green", "failed": "red", "no_data": "dim", "error": "bold red"}
-SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
+STATUS_STYLE = {ResultStatus.PASSED: "green", ResultStatus.FAILED: "red",
+                ResultStatus.NO_DATA: "dim", ResultStatus.ERROR: "bold red"}
+SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 
 
 @app.command("list")
@@ -45,7 +47,7 @@ def list_command(dataset: DatasetOption = None, as_json: JsonOption = False) -> 
     table.add_column("description", min_width=20)
     for r in rules:
         table.add_row(r.id, r.dimension.value,
-                      f"[{SEVERITY_STYLE[r.severity.value]}]{r.severity.value}[/]", r.description)
+                      f"[{SEVERITY_STYLE[r.severity]}]{r.severity.value}[/]", r.description)
     common.console.print(table)
 
 
@@ -87,7 +89,7 @@ def run_command(
     for column in ("checked", "failing", "error rate"):
         table.add_column(column, justify="right", no_wrap=True)
     for r in document["results"]:
-        if failing_only and r["status"] in ("passed", "no_data"):
+        if failing_only and r["status"] in (ResultStatus.PASSED, ResultStatus.NO_DATA):
             continue
         rate = "" if r["error_rate"] is None else f"{r['error_rate']:.3%}"
         table.add_row(

@@ -16,7 +16,7 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session
 
-from mdr.quality.rules import Dimension
+from mdr.quality.models import Dimension
 from mdr.quality.runner import RunSummary, run_checks
 from mdr.scheduler import JobSpec
 from mdr.settings import Settings

@@ -7,6 +7,10 @@ them to people (CLI, report, API) masks personal identifiers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Final
+
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -27,12 +31,42 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from mdr.db.base import metadata
 
 TRIGGERS = ("cli", "schedule", "after_sync", "api")
-RESULT_STATUSES = ("passed", "failed", "no_data", "error")
-DIMENSIONS = ("completeness", "validity", "uniqueness", "consistency", "timeliness", "accuracy")
-SEVERITIES = ("error", "warning", "info")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
+class Dimension(StrEnum):
+    """DAMA data-quality dimensions, in the order scorecards and reports show them."""
+
+    COMPLETENESS = "completeness"
+    VALIDITY = "validity"
+    UNIQUENESS = "uniqueness"
+    CONSISTENCY = "consistency"
+    TIMELINESS = "timeliness"
+    ACCURACY = "accuracy"
+
+
+class Severity(StrEnum):
+    """How bad a failing rule is, most severe first (worst rules are ranked so)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class ResultStatus(StrEnum):
+    """A rule's outcome in one run. ``no_data``: nothing to check; ``error``: could not run."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NO_DATA = "no_data"
+    ERROR = "error"
+
+
+DIMENSIONS: Final = tuple(d.value for d in Dimension)
+"""The dimensions' values in order, as plain strings: the keys of scorecard documents,
+what templates iterate and what a query string is compared with."""
+
+
+def _in(column: str, values: Iterable[str]) -> str:
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
@@ -70,9 +104,9 @@ check_result = Table(
            comment="time of the statement that evaluated the rule (shared by a table's rules)"),
     Column("scan", Text, nullable=False, comment="label of that statement"),
     Column("error", Text, nullable=True),
-    CheckConstraint(_in("status", RESULT_STATUSES), name="status"),
-    CheckConstraint(_in("dimension", DIMENSIONS), name="dimension"),
-    CheckConstraint(_in("severity", SEVERITIES), name="severity"),
+    CheckConstraint(_in("status", ResultStatus), name="status"),
+    CheckConstraint(_in("dimension", Dimension), name="dimension"),
+    CheckConstraint(_in("severity", Severity), name="severity"),
     CheckConstraint("failing_rows >= 0 AND failing_rows <= checked_rows", name="counts"),
     Index("ix_check_result_rule_id_run_id", "rule_id", "run_id"),
     Index("ix_check_result_dataset_run_id", "dataset", "run_id"),

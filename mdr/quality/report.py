@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from entities.registry import DATASETS
 from mdr.quality import charts
+from mdr.quality.models import DIMENSIONS
 from mdr.quality.rules import all_rules
 from mdr.quality.scorecards import (
-    DIMENSIONS,
     Tally,
     accuracy,
     runs,

@@ -33,20 +33,17 @@ from sqlalchemy.orm import Session
 from entities.masking import mask_field
 from entities.registry import DATASETS, get_dataset
 from entities.tables import ANNOUNCED_SQL, live_table, with_today_views
-from mdr.quality.models import check_result, check_run
+from mdr.quality.models import Dimension, ResultStatus, check_result, check_run
 from mdr.quality.rules import (
     ACCURACY_CONTRACT,
     ACCURACY_TABLE,
     SAMPLE_LIMIT,
-    Dimension,
     Join,
     Rule,
     RuleKind,
-    lit,
-    max_age_sql,
-    q,
     select_rules,
 )
+from mdr.quality.rules.model import lit, max_age_sql, q
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +106,7 @@ class RunSummary:
         return (self.finished_at - self.started_at).total_seconds()
 
     def as_dict(self, *, mask: bool = True) -> dict[str, Any]:
-        counts = {s: sum(r.status == s for r in self.results)
-                  for s in ("passed", "failed", "no_data", "error")}
+        counts = {s.value: sum(r.status == s for r in self.results) for s in ResultStatus}
         return {
             "run_id": self.run_id,
             "triggered_by": self.triggered_by,

@@ -33,11 +33,9 @@ from sqlalchemy.orm import Session
 
 from entities.agencies import AGENCIES
 from entities.registry import DATASETS, get_dataset
-from mdr.quality.rules import ACCURACY_TABLE, Dimension, all_rules, catalogue
+from mdr.quality.models import DIMENSIONS, Severity
+from mdr.quality.rules import ACCURACY_TABLE, all_rules, catalogue
 from mdr.quality.runner import mask_samples
-
-DIMENSIONS = tuple(d.value for d in Dimension)
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass
@@ -239,7 +237,8 @@ def worst_rules(session: Session, limit: int = 20, *, mask: bool = True) -> list
     """
     by_id = catalogue().by_id
     failing = [r for r in latest_results(session) if r["status"] == "failed"]
-    failing.sort(key=lambda r: (SEVERITY_RANK[r["severity"]], -r["failing_rows"], r["rule_id"]))
+    severities = list(Severity)  # most severe first
+    failing.sort(key=lambda r: (severities.index(r["severity"]), -r["failing_rows"], r["rule_id"]))
     out = []
     for row in failing[:limit]:
         rule = by_id[row["rule_id"]]

@@ -1,7 +1,7 @@
 """identifier functions: mdr_norm_*, mdr_check_*, mdr_warn_* for in-database validation
 
 Sync validates staged rows and the integrity checks validate the master with
-these SQL functions, which implement the same rules as entities/identifiers.py
+these SQL functions, which implement the same rules as entities.identifiers
 (tests/entities/test_identifiers.py checks they agree). The statements are
 CREATE OR REPLACE, so re-running a later version of them is harmless; a change
 to a rule ships as a new migration that runs the new text.

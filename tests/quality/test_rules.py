@@ -13,11 +13,9 @@ from entities.identifiers_sql import WARN_NAMES
 from entities.registry import DATASETS
 from entities.spec import FieldType
 from mdr.errors import NotFound, UnknownDataset
-from mdr.quality.models import DIMENSIONS, SEVERITIES
+from mdr.quality.models import Dimension, Severity
 from mdr.quality.rules import (
-    Dimension,
     RuleKind,
-    Severity,
     all_rules,
     codes_sql,
     get_rule,
@@ -53,8 +51,8 @@ def test_rule_ids_are_unique_and_well_formed() -> None:
     for rule in all_rules():
         assert re.fullmatch(r"[a-z_]+\.[a-z]+\.[a-z0-9_]+", rule.id), rule.id
         assert rule.id.startswith(rule.dataset + ".")
-        assert rule.dimension.value in DIMENSIONS
-        assert rule.severity.value in SEVERITIES
+        assert isinstance(rule.dimension, Dimension)
+        assert isinstance(rule.severity, Severity)
         assert rule.description.endswith((".", ")"))
 
 
